@@ -1,0 +1,122 @@
+/* rules: validator functions and their registry (see validators.def). */
+#include "rules/validators.h"
+
+#include <string.h>
+
+/* Collect the digits of s into d (at most cap); returns the count, or
+ * (size_t)-1 when s holds a character other than digits, spaces and dashes. */
+static size_t digits_only(const char *s, size_t n, unsigned char *d, size_t cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= '0' && c <= '9') {
+            if (k == cap)
+                return (size_t)-1;
+            d[k++] = (unsigned char)(c - '0');
+        } else if (c != ' ' && c != '-') {
+            return (size_t)-1;
+        }
+    }
+    return k;
+}
+
+int ds_valid_luhn(const char *s, size_t n)
+{
+    unsigned char d[32];
+    size_t k = digits_only(s, n, d, sizeof d);
+    if (k == (size_t)-1 || k < 2)
+        return 0;
+    unsigned sum = 0;
+    for (size_t i = 0; i < k; i++) {
+        unsigned v = d[k - 1 - i];
+        if (i & 1) {
+            v *= 2;
+            if (v > 9)
+                v -= 9;
+        }
+        sum += v;
+    }
+    return sum % 10 == 0;
+}
+
+/* IBAN lengths per country (SWIFT IBAN registry). */
+static const struct {
+    char cc[3];
+    unsigned char len;
+} iban_len[] = {
+    {"AD", 24}, {"AE", 23}, {"AL", 28}, {"AT", 20}, {"AZ", 28}, {"BA", 20}, {"BE", 16},
+    {"BG", 22}, {"BH", 22}, {"BI", 27}, {"BR", 29}, {"BY", 28}, {"CH", 21}, {"CR", 22},
+    {"CY", 28}, {"CZ", 24}, {"DE", 22}, {"DJ", 27}, {"DK", 18}, {"DO", 28}, {"EE", 20},
+    {"EG", 29}, {"ES", 24}, {"FI", 18}, {"FK", 18}, {"FO", 18}, {"FR", 27}, {"GB", 22},
+    {"GE", 22}, {"GI", 23}, {"GL", 18}, {"GR", 27}, {"GT", 28}, {"HR", 21}, {"HU", 28},
+    {"IE", 22}, {"IL", 23}, {"IQ", 23}, {"IS", 26}, {"IT", 27}, {"JO", 30}, {"KW", 30},
+    {"KZ", 20}, {"LB", 28}, {"LC", 32}, {"LI", 21}, {"LT", 20}, {"LU", 20}, {"LV", 21},
+    {"LY", 25}, {"MC", 27}, {"MD", 24}, {"ME", 22}, {"MK", 19}, {"MN", 20}, {"MR", 27},
+    {"MT", 31}, {"MU", 30}, {"NI", 28}, {"NL", 18}, {"NO", 15}, {"OM", 23}, {"PK", 24},
+    {"PL", 28}, {"PS", 29}, {"PT", 25}, {"QA", 29}, {"RO", 24}, {"RS", 22}, {"RU", 33},
+    {"SA", 24}, {"SC", 31}, {"SD", 18}, {"SE", 24}, {"SI", 19}, {"SK", 24}, {"SM", 27},
+    {"SO", 23}, {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26}, {"UA", 29},
+    {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
+};
+
+int ds_valid_iban(const char *s, size_t n)
+{
+    char c[40];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == ' ' || ch == '-')
+            continue;
+        if (ch >= 'a' && ch <= 'z')
+            ch = (unsigned char)(ch - 'a' + 'A');
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9')))
+            return 0;
+        if (k == sizeof c)
+            return 0;
+        c[k++] = (char)ch;
+    }
+    if (k < 15)
+        return 0;
+    if (!(c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= '0' &&
+          c[2] <= '9' && c[3] >= '0' && c[3] <= '9'))
+        return 0;
+    size_t want = 0;
+    for (size_t i = 0; i < sizeof iban_len / sizeof iban_len[0]; i++)
+        if (iban_len[i].cc[0] == c[0] && iban_len[i].cc[1] == c[1])
+            want = iban_len[i].len;
+    if (want == 0 || want != k)
+        return 0;
+    /* move the first four characters to the end, letters become 10..35 */
+    unsigned rem = 0;
+    for (size_t i = 0; i < k; i++) {
+        char ch = c[(i + 4) % k];
+        if (ch >= 'A' && ch <= 'Z') {
+            unsigned v = (unsigned)(ch - 'A' + 10);
+            rem = (rem * 100 + v) % 97;
+        } else {
+            rem = (rem * 10 + (unsigned)(ch - '0')) % 97;
+        }
+    }
+    return rem == 1;
+}
+
+static const ds_validator registry[] = {
+#define DS_VALIDATOR(name, desc) {#name, ds_valid_##name, desc},
+#include "rules/validators.def"
+#undef DS_VALIDATOR
+};
+
+const ds_validator *ds_validator_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+        if (strcmp(registry[i].name, name) == 0)
+            return &registry[i];
+    return NULL;
+}
+
+const ds_validator *ds_validator_list(size_t *n)
+{
+    *n = sizeof registry / sizeof registry[0];
+    return registry;
+}

@@ -1,0 +1,106 @@
+/* tests: helpers shared by the unit tests (see util.h). */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "common/buf.h"
+#include "input/stream.h"
+
+static void put_escaped(ds_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '\n': ds_buf_puts(b, "\\n"); break;
+        case '\r': ds_buf_puts(b, "\\r"); break;
+        case '\t': ds_buf_puts(b, "\\t"); break;
+        case '\0': ds_buf_puts(b, "\\0"); break;
+        case '\\': ds_buf_puts(b, "\\\\"); break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                ds_buf_printf(b, "\\x%02x", c);
+            else
+                ds_buf_putc(b, c);
+        }
+    }
+}
+
+char *dump_source_stats(const void *data, size_t len, ds_format fmt, size_t chunk,
+                        const ds_source_opts *o, ds_source_stats *stats)
+{
+    ds_buf out = {0};
+    ds_stream_opts so = {.chunk = chunk, .decode = 1};
+    ds_stream *st = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    if (ds_stream_open_mem(data, len, "t", &so, &st, &err) != DS_OK) {
+        ds_buf_printf(&out, "!open %s\n", err.msg);
+        return out.data;
+    }
+    ds_source *src = NULL;
+    ds_status rc = ds_source_open(st, fmt, o, &src, &err);
+    if (rc != DS_OK) {
+        ds_buf_printf(&out, "!%s %s: %s\n", ds_status_str(rc), err.where, err.msg);
+        ds_stream_close(st);
+        ds_buf_puts(&out, "");
+        return out.data;
+    }
+    for (;;) {
+        const ds_record *rec;
+        ds_error_clear(&err);
+        rc = ds_source_next(src, &rec, &err);
+        if (rc == DS_DONE)
+            break;
+        if (rc != DS_OK) {
+            ds_buf_printf(&out, "!%s %s: %s\n", ds_status_str(rc), err.where, err.msg);
+            if (rc == DS_EFORMAT)
+                continue;
+            break;
+        }
+        ds_buf_printf(&out, "#%llu L%llu%s ", (unsigned long long)rec->index,
+                      (unsigned long long)rec->line, rec->more ? "+" : "");
+        for (size_t i = 0; i < rec->nfields; i++) {
+            const ds_field *f = &rec->fields[i];
+            if (i)
+                ds_buf_putc(&out, '|');
+            put_escaped(&out, f->name, f->name_len);
+            if (f->value_off || f->own_len != f->value_len)
+                ds_buf_printf(&out, "@%llu/%zu", (unsigned long long)f->value_off, f->own_len);
+            ds_buf_putc(&out, '=');
+            put_escaped(&out, f->value, f->value_len);
+        }
+        ds_buf_putc(&out, '\n');
+    }
+    if (stats)
+        *stats = *ds_source_stats_get(src);
+    ds_source_close(src);
+    ds_stream_close(st);
+    ds_buf_puts(&out, "");
+    return out.data;
+}
+
+char *dump_source(const void *data, size_t len, ds_format fmt, size_t chunk,
+                  const ds_source_opts *o)
+{
+    return dump_source_stats(data, len, fmt, chunk, o, NULL);
+}
+
+char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open %s\n", path);
+        abort();
+    }
+    ds_buf b = {0};
+    char tmp[65536];
+    size_t n;
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
+        ds_buf_append(&b, tmp, n);
+    fclose(f);
+    ds_buf_puts(&b, "");
+    if (len)
+        *len = b.len;
+    return b.data;
+}

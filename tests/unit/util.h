@@ -1,0 +1,29 @@
+/* tests: helpers shared by the Criterion unit tests. */
+#ifndef DS_TESTS_UTIL_H
+#define DS_TESTS_UTIL_H
+
+#include <stddef.h>
+
+#include "input/source.h"
+
+/* Read data[0..len) as format fmt with stream chunks of `chunk` bytes (0 = no
+ * cap) and source options o (NULL = defaults), and return a malloc'd text
+ * dump, one line per record part or error:
+ *
+ *   #<index> L<line>[+] <name>=<value>|<name>=<value>...
+ *   !<status> <where>: <msg>        (a DS_EFORMAT or fatal error)
+ *
+ * A windowed field prints as <name>@<value_off>/<own_len>=<value>. "+" marks
+ * a record part with more to come. Control characters in names and values
+ * are printed as \n, \r, \t, \0 or \xHH. Decoding (BOM, UTF-16) is on. */
+char *dump_source(const void *data, size_t len, ds_format fmt, size_t chunk,
+                  const ds_source_opts *o);
+
+/* Same as dump_source, also returning the source stats of the run. */
+char *dump_source_stats(const void *data, size_t len, ds_format fmt, size_t chunk,
+                        const ds_source_opts *o, ds_source_stats *stats);
+
+/* Read a whole small test file (fixtures); aborts the test on failure. */
+char *read_file(const char *path, size_t *len);
+
+#endif
