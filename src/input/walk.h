@@ -57,6 +57,21 @@ typedef struct ds_walk_visitor {
 ds_status ds_walk(const char *const *paths, size_t n, const ds_walk_opts *opts,
                   const ds_walk_visitor *v, ds_error *err);
 
+/* Called by ds_walk_expand for each top-level input, in walk order. */
+typedef ds_status (*ds_walk_unit_fn)(void *ctx, const char *path);
+
+/* Expand paths into the ordered top-level inputs ("units") ds_walk would
+ * read, without opening any of them: directories are listed recursively
+ * (sorted), excluded entries, special files, unfollowed symlinks and loops
+ * go to v->on_skip, unreadable directories to v->on_error, and every other
+ * path (regular file, "-", a symlink named on the command line or followed)
+ * goes to on_unit(v->ctx, path). ds_walk on one unit then yields exactly
+ * what ds_walk on the original paths yields for it, so units can be spread
+ * over threads and their results put back in this order. on_unit returning
+ * DS_DONE stops the expansion (returned). */
+ds_status ds_walk_expand(const char *const *paths, size_t n, const ds_walk_opts *opts,
+                         const ds_walk_visitor *v, ds_walk_unit_fn on_unit, ds_error *err);
+
 /* Format of a leaf input from its name (extension, after stripping a
  * compression suffix) and its first bytes. Returns DS_FORMAT_UNKNOWN and a
  * static reason for inputs dsaudit does not read (binary, images, Parquet). */

@@ -1,7 +1,86 @@
-/* rules: validator functions and their registry (see validators.def). */
+/* rules: the validator registry (see validators.def), the helpers shared by
+ * the validator files, and the generic checksums (Luhn, payment cards, IBAN).
+ * National identifiers are in validators_ids.c, dates in validators_dates.c,
+ * network addresses in validators_net.c. */
 #include "rules/validators.h"
 
 #include <string.h>
+
+#include "rules/validators_impl.h"
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+int ds_vd_compact(const char *s, size_t n, const char *seps, char *out, size_t cap)
+{
+    size_t k = 0;
+    size_t nseps = strlen(seps);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 'a' && c <= 'z')
+            c = (unsigned char)(c - 'a' + 'A');
+        if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+            if (k == cap)
+                return -1;
+            out[k++] = (char)c;
+        } else if (c == 0 || memchr(seps, c, nseps) == NULL) {
+            return -1;
+        }
+    }
+    return (int)k;
+}
+
+int ds_vd_is_digits(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+int ds_vd_is_same_char(const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if (s[i] != s[0])
+            return 0;
+    return 1;
+}
+
+unsigned ds_vd_num(const char *s, size_t n)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (unsigned)(s[i] - '0');
+    return v;
+}
+
+unsigned ds_vd_mod(const char *s, size_t n, unsigned m)
+{
+    unsigned r = 0;
+    for (size_t i = 0; i < n; i++)
+        r = (r * 10 + (unsigned)(s[i] - '0')) % m;
+    return r;
+}
+
+int ds_vd_luhn(const char *s, size_t n)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v = (unsigned)(s[n - 1 - i] - '0');
+        if (i & 1) {
+            v *= 2;
+            if (v > 9)
+                v -= 9;
+        }
+        sum += v;
+    }
+    return sum % 10 == 0;
+}
+
+/* ---- Luhn, payment cards, IBAN ----------------------------------------- */
 
 /* Collect the digits of s into d (at most cap); returns the count, or
  * (size_t)-1 when s holds a character other than digits, spaces and dashes. */
@@ -38,6 +117,74 @@ int ds_valid_luhn(const char *s, size_t n)
         sum += v;
     }
     return sum % 10 == 0;
+}
+
+/* Issuer prefixes (IIN ranges) and lengths, from the networks' published
+ * tables as summarised in Wikipedia "Payment card number" (IIN ranges). A
+ * prefix is compared on its first `digits` digits; `lo`..`hi` inclusive. */
+static const struct {
+    unsigned char digits;
+    unsigned short lo, hi;
+    unsigned char minlen, maxlen;
+    unsigned char visa_lengths; /* only 13, 16 or 19 digits */
+} card_iin[] = {
+    {1, 4, 4, 13, 19, 1},          /* Visa */
+    {2, 51, 55, 16, 16, 0},        /* Mastercard */
+    {4, 2221, 2720, 16, 16, 0},    /* Mastercard 2-series */
+    {2, 34, 34, 15, 15, 0},        /* American Express */
+    {2, 37, 37, 15, 15, 0},        /* American Express */
+    {4, 6011, 6011, 16, 19, 0},    /* Discover */
+    {2, 65, 65, 16, 19, 0},        /* Discover */
+    {3, 644, 649, 16, 19, 0},      /* Discover */
+    {3, 300, 305, 14, 19, 0},      /* Diners Club */
+    {2, 36, 36, 14, 19, 0},        /* Diners Club International */
+    {2, 38, 38, 14, 19, 0},        /* Diners Club */
+    {4, 3528, 3589, 16, 19, 0},    /* JCB */
+    {2, 62, 62, 16, 19, 0},        /* UnionPay */
+    {2, 50, 50, 12, 19, 0},        /* Maestro */
+    {2, 56, 69, 12, 19, 0},        /* Maestro */
+};
+
+static int card_iin_ok(const char *d, size_t k)
+{
+    for (size_t i = 0; i < sizeof card_iin / sizeof card_iin[0]; i++) {
+        unsigned p = ds_vd_num(d, card_iin[i].digits);
+        if (p < card_iin[i].lo || p > card_iin[i].hi)
+            continue;
+        if (k < card_iin[i].minlen || k > card_iin[i].maxlen)
+            continue;
+        if (card_iin[i].visa_lengths && k != 13 && k != 16 && k != 19)
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+/* A payment card number: 12 to 19 digits, optionally grouped by spaces or by
+ * dashes (one kind only, no separator at either end or doubled), a known
+ * issuer prefix for its length, the Luhn check, and not one digit repeated. */
+int ds_valid_card(const char *s, size_t n)
+{
+    char d[19];
+    size_t k = 0;
+    char sep = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= '0' && c <= '9') {
+            if (k == sizeof d)
+                return 0;
+            d[k++] = c;
+        } else if (c == ' ' || c == '-') {
+            if ((sep && c != sep) || i == 0 || i + 1 == n || s[i - 1] == c)
+                return 0;
+            sep = c;
+        } else {
+            return 0;
+        }
+    }
+    if (k < 12 || ds_vd_is_same_char(d, k) || !ds_vd_luhn(d, k))
+        return 0;
+    return card_iin_ok(d, k);
 }
 
 /* IBAN lengths per country (SWIFT IBAN registry). */

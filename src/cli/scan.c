@@ -1,0 +1,596 @@
+/* cli: `dsaudit scan`: walk inputs, read records, detect, aggregate, report.
+ *
+ * The command line is expanded into top-level inputs ("units": files,
+ * stdin), in walk order. Each unit is scanned by one worker: ds_walk opens it
+ * (following archives), a record source reads each leaf, the worker's
+ * detector scans every record, findings are aggregated per field and, for
+ * --format jsonl, serialised. With -j 1 everything happens in the main
+ * thread and goes straight out. With -j N, N workers take units from a
+ * bounded window and the main thread writes their results strictly in unit
+ * order, so the output is byte-identical whatever N is. */
+#include "cli/scan.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aggregate/agg.h"
+#include "common/buf.h"
+#include "common/mem.h"
+#include "detect/detect.h"
+#include "input/source.h"
+#include "input/walk.h"
+#include "report/findings.h"
+#include "report/report.h"
+
+#define MAX_ERRORS_PER_FILE 10
+#define SPOOL_MEM_MAX (4u << 20) /* per unit, then a temporary file */
+
+/* What one unit produced, kept until it is written out in order. */
+typedef struct unit {
+    char *path;            /* NULL for an expansion message (skip/error) */
+    ds_scan_result res;    /* files, errors and counts of this unit only */
+    ds_buf out;            /* jsonl bytes */
+    FILE *spill;           /* jsonl bytes beyond SPOOL_MEM_MAX */
+    ds_buf err;            /* stderr lines */
+    int done;
+} unit;
+
+typedef struct scan_ctx scan_ctx;
+
+/* Per-thread state. */
+typedef struct worker {
+    scan_ctx *sc;
+    ds_detector *det;
+    unit *u;
+    ds_file_result *cur;
+    int direct; /* -j 1: write jsonl and messages immediately */
+    pthread_t th;
+} worker;
+
+struct scan_ctx {
+    const ds_scan_opts *o;
+    const ds_ruleset *rs;
+    ds_source_opts src_opts;
+    ds_walk_opts walk_opts;
+    ds_scan_result total;
+    int progress;
+    double t0, last_tick;
+    uint64_t bytes_done; /* atomically updated */
+    /* -j N */
+    pthread_mutex_t mu;
+    pthread_cond_t cv_work, cv_done;
+    unit **ring;
+    size_t cap;
+    uint64_t emitted, taken, added;
+    int closing;
+    worker *workers;
+    unsigned nworkers;
+    worker main_worker;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void progress_tick(scan_ctx *sc, int final)
+{
+    if (!sc->progress)
+        return;
+    double t = now();
+    if (!final && t - sc->last_tick < 0.25)
+        return;
+    sc->last_tick = t;
+    double el = t - sc->t0;
+    double mb = (double)__atomic_load_n(&sc->bytes_done, __ATOMIC_RELAXED) / 1e6;
+    if (final) {
+        fputs("\r\033[K", stderr);
+    } else {
+        fprintf(stderr, "\r\033[K%.1f MB, %.1f MB/s, %zu files, %llu findings", mb,
+                el > 0 ? mb / el : 0.0, sc->total.nfiles,
+                (unsigned long long)sc->total.findings);
+    }
+    fflush(stderr);
+}
+
+/* ---- unit results ----------------------------------------------------------- */
+
+static ds_file_result *res_new_file(ds_scan_result *r, const char *name)
+{
+    r->files = ds_xgrow(r->files, &r->fcap, r->nfiles + 1, sizeof *r->files);
+    ds_file_result *f = &r->files[r->nfiles++];
+    memset(f, 0, sizeof *f);
+    f->name = ds_xstrdup(name);
+    return f;
+}
+
+static void res_add_error(ds_scan_result *r, const char *where, const char *msg)
+{
+    r->errors = ds_xgrow(r->errors, &r->ecap, r->nerrors + 1, sizeof *r->errors);
+    r->errors[r->nerrors].where = ds_xstrdup(where && *where ? where : "-");
+    r->errors[r->nerrors].msg = ds_xstrdup(msg);
+    r->nerrors++;
+    r->incomplete = 1;
+}
+
+static void unit_message(worker *w, const char *where, const char *msg)
+{
+    if (w->direct) {
+        fprintf(stderr, "dsaudit: %s: %s\n", where, msg);
+    } else {
+        ds_buf_printf(&w->u->err, "dsaudit: %s: %s\n", where, msg);
+    }
+}
+
+static void unit_flush_out(worker *w, int force)
+{
+    unit *u = w->u;
+    if (!u->out.len)
+        return;
+    if (w->direct) {
+        if (force || u->out.len >= (1u << 16)) {
+            fwrite(u->out.data, 1, u->out.len, stdout);
+            ds_buf_reset(&u->out);
+        }
+        return;
+    }
+    if (u->out.len >= SPOOL_MEM_MAX || (force && u->spill)) {
+        if (!u->spill)
+            u->spill = tmpfile();
+        if (u->spill) {
+            fwrite(u->out.data, 1, u->out.len, u->spill);
+            ds_buf_reset(&u->out);
+        }
+    }
+}
+
+static void unit_free(unit *u)
+{
+    if (!u)
+        return;
+    free(u->path);
+    ds_scan_result_free(&u->res);
+    ds_buf_free(&u->out);
+    ds_buf_free(&u->err);
+    if (u->spill)
+        fclose(u->spill);
+    free(u);
+}
+
+/* ---- reading one unit -------------------------------------------------------- */
+
+static ds_status on_findings(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
+{
+    worker *w = ctx;
+    ds_scan_result *r = &w->u->res;
+    ds_file_result *file = w->cur;
+    const ds_scan_opts *o = w->sc->o;
+    ds_agg_add(file->agg, rec, f, n);
+    for (size_t i = 0; i < n; i++) {
+        ds_severity sev = f[i].rule->severity;
+        r->findings++;
+        if (sev > r->highest)
+            r->highest = sev;
+        if (o->fail_on != DS_SEV_NONE && sev >= o->fail_on)
+            r->failing++;
+        if (o->format == DS_OUT_JSONL)
+            ds_finding_jsonl(&w->u->out, file->name, rec, &f[i], o->show_values);
+    }
+    if (n)
+        unit_flush_out(w, 0);
+    return DS_OK;
+}
+
+/* Record an error of the file being read; print the first few. */
+static void file_error(worker *w, const ds_error *err)
+{
+    ds_file_result *f = w->cur;
+    f->status = DS_FILE_INCOMPLETE;
+    f->nerrors++;
+    w->u->res.incomplete = 1;
+    const char *where = err->where[0] ? err->where : f->name;
+    if (!f->error) {
+        ds_buf b = {0};
+        ds_buf_printf(&b, "%s: %s", where, err->msg);
+        f->error = b.data;
+        res_add_error(&w->u->res, where, err->msg);
+    }
+    if (f->nerrors <= MAX_ERRORS_PER_FILE)
+        unit_message(w, where, err->msg);
+}
+
+static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream *st)
+{
+    worker *w = ctx;
+    scan_ctx *sc = w->sc;
+    ds_file_result *f = res_new_file(&w->u->res, name);
+    w->cur = f;
+    f->format = fmt;
+    f->agg = ds_agg_new();
+    ds_sink sink = {w, on_findings};
+    ds_error err;
+    ds_error_clear(&err);
+    ds_source *src = NULL;
+    ds_status rc = ds_source_open(st, fmt, &sc->src_opts, &src, &err);
+    if (rc != DS_OK) {
+        file_error(w, &err);
+        w->cur = NULL;
+        return DS_OK;
+    }
+    uint64_t last = 0;
+    for (;;) {
+        const ds_record *rec;
+        ds_error_clear(&err);
+        rc = ds_source_next(src, &rec, &err);
+        if (rc == DS_DONE)
+            break;
+        if (rc == DS_EFORMAT) {
+            file_error(w, &err);
+            continue;
+        }
+        if (rc != DS_OK) {
+            file_error(w, &err);
+            break;
+        }
+        ds_detector_scan(w->det, rec, &sink, &err);
+        if (sc->progress) {
+            uint64_t off = ds_stream_offset(st);
+            __atomic_add_fetch(&sc->bytes_done, off - last, __ATOMIC_RELAXED);
+            last = off;
+            if (w->direct)
+                progress_tick(sc, 0);
+        }
+    }
+    const ds_source_stats *ss = ds_source_stats_get(src);
+    f->records = ss->records;
+    f->malformed = ss->malformed;
+    f->ragged = ss->ragged;
+    f->invalid_utf8 = ss->invalid_utf8;
+    f->windowed = ss->windowed;
+    f->bytes = ds_stream_offset(st);
+    f->encoding = ds_stream_encoding(st);
+    ds_source_close(src);
+    if (f->nerrors > MAX_ERRORS_PER_FILE) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%llu more errors not shown",
+                 (unsigned long long)(f->nerrors - MAX_ERRORS_PER_FILE));
+        unit_message(w, f->name, msg);
+    }
+    w->cur = NULL;
+    return DS_OK;
+}
+
+static void on_skip_res(ds_scan_result *r, const ds_scan_opts *o, const char *name,
+                        const char *reason, uint64_t bytes)
+{
+    ds_file_result *f = res_new_file(r, name);
+    f->status = DS_FILE_SKIPPED;
+    f->skip_reason = ds_xstrdup(reason);
+    f->bytes = bytes;
+    if (o->strict)
+        res_add_error(r, name, reason);
+}
+
+static void on_skip(void *ctx, const char *name, const char *reason, uint64_t bytes)
+{
+    worker *w = ctx;
+    on_skip_res(&w->u->res, w->sc->o, name, reason, bytes);
+    if (w->sc->o->strict)
+        unit_message(w, name, reason);
+}
+
+static void on_error(void *ctx, const ds_error *err)
+{
+    worker *w = ctx;
+    const char *where = err->where[0] ? err->where : "-";
+    res_add_error(&w->u->res, where, err->msg);
+    unit_message(w, where, err->msg);
+}
+
+static void scan_unit(worker *w, unit *u)
+{
+    w->u = u;
+    ds_walk_visitor v = {w, on_input, on_skip, on_error};
+    ds_error err;
+    ds_error_clear(&err);
+    const char *paths[1] = {u->path};
+    ds_status rc = ds_walk(paths, 1, &w->sc->walk_opts, &v, &err);
+    if (rc != DS_OK && rc != DS_DONE) {
+        res_add_error(&u->res, err.where[0] ? err.where : u->path, err.msg);
+        unit_message(w, err.where[0] ? err.where : u->path, err.msg);
+    }
+    unit_flush_out(w, 1);
+    w->u = NULL;
+}
+
+/* ---- putting results together, in order -------------------------------------- */
+
+static void emit(scan_ctx *sc, unit *u)
+{
+    ds_scan_result *t = &sc->total;
+    if (u->spill) {
+        rewind(u->spill);
+        char buf[65536];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, u->spill)) > 0)
+            fwrite(buf, 1, n, stdout);
+    }
+    if (u->out.len)
+        fwrite(u->out.data, 1, u->out.len, stdout);
+    if (u->err.len) {
+        fflush(stdout);
+        fwrite(u->err.data, 1, u->err.len, stderr);
+    }
+    /* move the unit's files and errors into the total */
+    for (size_t i = 0; i < u->res.nfiles; i++) {
+        t->files = ds_xgrow(t->files, &t->fcap, t->nfiles + 1, sizeof *t->files);
+        t->files[t->nfiles++] = u->res.files[i];
+    }
+    u->res.nfiles = 0;
+    for (size_t i = 0; i < u->res.nerrors; i++) {
+        t->errors = ds_xgrow(t->errors, &t->ecap, t->nerrors + 1, sizeof *t->errors);
+        t->errors[t->nerrors++] = u->res.errors[i];
+    }
+    u->res.nerrors = 0;
+    t->findings += u->res.findings;
+    t->failing += u->res.failing;
+    if (u->res.highest > t->highest)
+        t->highest = u->res.highest;
+    if (u->res.incomplete)
+        t->incomplete = 1;
+    unit_free(u);
+    progress_tick(sc, 0);
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    scan_ctx *sc = w->sc;
+    pthread_mutex_lock(&sc->mu);
+    for (;;) {
+        while (sc->taken == sc->added && !sc->closing)
+            pthread_cond_wait(&sc->cv_work, &sc->mu);
+        if (sc->taken == sc->added)
+            break;
+        unit *u = sc->ring[sc->taken % sc->cap];
+        sc->taken++;
+        pthread_mutex_unlock(&sc->mu);
+        if (u->path)
+            scan_unit(w, u);
+        pthread_mutex_lock(&sc->mu);
+        u->done = 1;
+        pthread_cond_broadcast(&sc->cv_done);
+    }
+    pthread_mutex_unlock(&sc->mu);
+    return NULL;
+}
+
+/* Write out the oldest unit once it is done (called with the lock held). */
+static void emit_oldest(scan_ctx *sc)
+{
+    unit *u = sc->ring[sc->emitted % sc->cap];
+    while (!u->done)
+        pthread_cond_wait(&sc->cv_done, &sc->mu);
+    sc->ring[sc->emitted % sc->cap] = NULL;
+    sc->emitted++;
+    pthread_mutex_unlock(&sc->mu);
+    emit(sc, u);
+    pthread_mutex_lock(&sc->mu);
+}
+
+static void submit(scan_ctx *sc, unit *u)
+{
+    if (sc->nworkers == 0) {
+        /* -j 1: scan and write now */
+        if (u->path) {
+            sc->main_worker.direct = 1;
+            scan_unit(&sc->main_worker, u);
+        }
+        emit(sc, u);
+        return;
+    }
+    pthread_mutex_lock(&sc->mu);
+    while (sc->added - sc->emitted == sc->cap)
+        emit_oldest(sc);
+    if (!u->path)
+        u->done = 1;
+    sc->ring[sc->added % sc->cap] = u;
+    sc->added++;
+    pthread_cond_signal(&sc->cv_work);
+    pthread_mutex_unlock(&sc->mu);
+}
+
+/* Expansion callbacks (main thread): units and the messages between them. */
+static ds_status on_unit(void *ctx, const char *path)
+{
+    scan_ctx *sc = ctx;
+    unit *u = ds_xcalloc(1, sizeof *u);
+    u->path = ds_xstrdup(path);
+    submit(sc, u);
+    return DS_OK;
+}
+
+static void on_expand_skip(void *ctx, const char *name, const char *reason, uint64_t bytes)
+{
+    scan_ctx *sc = ctx;
+    unit *u = ds_xcalloc(1, sizeof *u);
+    on_skip_res(&u->res, sc->o, name, reason, bytes);
+    if (sc->o->strict)
+        ds_buf_printf(&u->err, "dsaudit: %s: %s\n", name, reason);
+    submit(sc, u);
+}
+
+static void on_expand_error(void *ctx, const ds_error *err)
+{
+    scan_ctx *sc = ctx;
+    unit *u = ds_xcalloc(1, sizeof *u);
+    const char *where = err->where[0] ? err->where : "-";
+    res_add_error(&u->res, where, err->msg);
+    ds_buf_printf(&u->err, "dsaudit: %s: %s\n", where, err->msg);
+    submit(sc, u);
+}
+
+ds_ruleset *ds_cli_load_rules(const char *dir, const ds_strlist *enable, const ds_strlist *disable,
+                              const ds_strlist *langs)
+{
+    ds_ruleset_opts ro = {
+        (const char *const *)enable->v,  enable->n, (const char *const *)disable->v,
+        disable->n, (const char *const *)langs->v, langs->n,
+    };
+    if (!dir) {
+        const char *env = getenv("DSAUDIT_RULES");
+        if (env && *env)
+            dir = env;
+    }
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    ds_status rc = dir ? ds_ruleset_load_dir(dir, &ro, &rs, &err)
+                       : ds_ruleset_load_builtin(&ro, &rs, &err);
+    if (rc != DS_OK) {
+        fprintf(stderr, "dsaudit: %s: %s\n", err.where[0] ? err.where : "rules", err.msg);
+        return NULL;
+    }
+    return rs;
+}
+
+static unsigned default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+static int new_detector(scan_ctx *sc, worker *w)
+{
+    ds_detect_opts dopts = {sc->o->min_confidence};
+    ds_error err;
+    ds_error_clear(&err);
+    w->sc = sc;
+    if (ds_detector_new(sc->rs, &dopts, &w->det, &err) != DS_OK) {
+        fprintf(stderr, "dsaudit: %s\n", err.msg);
+        return 0;
+    }
+    return 1;
+}
+
+/* Sum the PCRE2 limit hits of every detector into the total. */
+static void collect_limits(scan_ctx *sc, worker *w)
+{
+    const ds_detect_stats *ds = ds_detector_stats(w->det);
+    if (ds->limit_hits) {
+        sc->total.limit_hits += ds->limit_hits;
+        sc->total.limit_rule = ds->limit_rule->id;
+    }
+}
+
+int ds_cmd_scan(int argc, char **argv)
+{
+    ds_scan_opts o;
+    int prc = ds_scan_opts_parse(argc, argv, &o);
+    if (prc != 0) {
+        ds_scan_opts_free(&o);
+        return prc == 1 ? 0 : 2;
+    }
+    ds_ruleset *rs = ds_cli_load_rules(o.rules_dir, &o.enable, &o.disable, &o.langs);
+    if (!rs) {
+        ds_scan_opts_free(&o);
+        return 2;
+    }
+    scan_ctx sc;
+    memset(&sc, 0, sizeof sc);
+    sc.o = &o;
+    sc.rs = rs;
+    sc.total.rules = rs;
+    sc.total.fail_on = o.fail_on;
+    ds_source_opts_default(&sc.src_opts);
+    sc.src_opts.max_field = o.max_field;
+    ds_walk_opts_default(&sc.walk_opts);
+    sc.walk_opts.max_depth = o.max_depth;
+    sc.walk_opts.max_ratio = o.max_ratio;
+    sc.walk_opts.max_bytes = o.max_bytes;
+    sc.walk_opts.max_entries = o.max_entries;
+    sc.walk_opts.follow_symlinks = o.follow_symlinks;
+    sc.walk_opts.stream.chunk = o.read_size;
+    sc.walk_opts.stream.decode = 1;
+    sc.walk_opts.exclude = (const char *const *)o.exclude.v;
+    sc.walk_opts.nexclude = o.exclude.n;
+    sc.progress = o.progress == 1 || (o.progress == -1 && isatty(2));
+    sc.t0 = now();
+
+    int status = 2;
+    unsigned jobs = o.jobs ? o.jobs : default_jobs();
+    if (!new_detector(&sc, &sc.main_worker))
+        goto out;
+    if (jobs > 1) {
+        pthread_mutex_init(&sc.mu, NULL);
+        pthread_cond_init(&sc.cv_work, NULL);
+        pthread_cond_init(&sc.cv_done, NULL);
+        sc.cap = (size_t)jobs * 4;
+        sc.ring = ds_xcalloc(sc.cap, sizeof *sc.ring);
+        sc.workers = ds_xcalloc(jobs, sizeof *sc.workers);
+        for (unsigned i = 0; i < jobs; i++) {
+            if (!new_detector(&sc, &sc.workers[i]))
+                break;
+            if (pthread_create(&sc.workers[i].th, NULL, worker_main, &sc.workers[i]) != 0) {
+                ds_detector_free(sc.workers[i].det);
+                break;
+            }
+            sc.nworkers++;
+        }
+    }
+
+    ds_walk_visitor ev = {&sc, NULL, on_expand_skip, on_expand_error};
+    ds_error err;
+    ds_error_clear(&err);
+    ds_status rc = ds_walk_expand((const char *const *)o.paths, o.npaths, &sc.walk_opts, &ev,
+                                  on_unit, &err);
+    if (sc.nworkers) {
+        pthread_mutex_lock(&sc.mu);
+        while (sc.emitted < sc.added)
+            emit_oldest(&sc);
+        sc.closing = 1;
+        pthread_cond_broadcast(&sc.cv_work);
+        pthread_mutex_unlock(&sc.mu);
+        for (unsigned i = 0; i < sc.nworkers; i++) {
+            pthread_join(sc.workers[i].th, NULL);
+            collect_limits(&sc, &sc.workers[i]);
+            ds_detector_free(sc.workers[i].det);
+        }
+        free(sc.workers);
+        free(sc.ring);
+        pthread_mutex_destroy(&sc.mu);
+        pthread_cond_destroy(&sc.cv_work);
+        pthread_cond_destroy(&sc.cv_done);
+    }
+    collect_limits(&sc, &sc.main_worker);
+    if (rc != DS_OK && rc != DS_DONE) {
+        fprintf(stderr, "dsaudit: %s: %s\n", err.where[0] ? err.where : "scan", err.msg);
+        sc.total.incomplete = 1;
+    }
+    progress_tick(&sc, 1);
+    if (sc.total.limit_hits)
+        fprintf(stderr,
+                "dsaudit: rule %s: PCRE2 match limit reached on %llu value%s (not fully "
+                "scanned)\n",
+                sc.total.limit_rule, (unsigned long long)sc.total.limit_hits,
+                sc.total.limit_hits == 1 ? "" : "s");
+    fflush(stdout);
+    if (o.format == DS_OUT_TEXT) {
+        ds_report_opts ropts = {o.quiet, isatty(1) && !getenv("NO_COLOR")};
+        ds_report_text(&sc.total, &ropts, stdout);
+    }
+    fflush(stdout);
+    status = ds_scan_exit_status(&sc.total);
+out:
+    ds_scan_result_free(&sc.total);
+    ds_detector_free(sc.main_worker.det);
+    ds_ruleset_free(rs);
+    ds_scan_opts_free(&o);
+    return status;
+}

@@ -1,0 +1,622 @@
+/* rules: compile parsed rule definitions into an immutable ds_ruleset.
+ *
+ * Every regex becomes a PCRE2 JIT program (exact spans, validators, context)
+ * and, when Vectorscan accepts it (as is, or in prefilter mode), an entry of
+ * one Vectorscan database that scans each value once for all rules. A rule's
+ * keywords become one whole-word, case-insensitive alternation per rule,
+ * handled the same way. */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/buf.h"
+#include "common/mem.h"
+#include "common/names.h"
+#include "rules/builtin.h"
+#include "rules/rules_impl.h"
+
+const char *ds_severity_name(ds_severity s)
+{
+    switch (s) {
+    case DS_SEV_NONE: return "none";
+    case DS_SEV_INFO: return "info";
+    case DS_SEV_LOW: return "low";
+    case DS_SEV_MEDIUM: return "medium";
+    case DS_SEV_HIGH: return "high";
+    }
+    return "none";
+}
+
+int ds_severity_parse(const char *s, ds_severity *out)
+{
+    static const ds_severity all[] = {DS_SEV_NONE, DS_SEV_INFO, DS_SEV_LOW, DS_SEV_MEDIUM,
+                                      DS_SEV_HIGH};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(s, ds_severity_name(all[i])) == 0) {
+            *out = all[i];
+            return 1;
+        }
+    return 0;
+}
+
+int ds_crule_column_match(const ds_crule *r, const char *norm_name)
+{
+    for (size_t i = 0; i < r->ncolumns; i++)
+        if (fnmatch(r->columns[i], norm_name, 0) == 0)
+            return 1;
+    return 0;
+}
+
+static int in_list(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static int selected(const ds_rule_def *d, const char *const *list, size_t n)
+{
+    return in_list(list, n, d->id) || in_list(list, n, d->type) || in_list(list, n, d->category);
+}
+
+static int lang_active(const ds_ruleset_opts *o, const char *lang)
+{
+    return !o || o->nlangs == 0 || in_list(o->langs, o->nlangs, lang) || strcmp(lang, "any") == 0;
+}
+
+static ds_status loc_error(ds_error *err, const ds_rule_def *d, ds_loc loc, unsigned extra_col,
+                           const char *fmt, const char *a, const char *b)
+{
+    char where[512];
+    snprintf(where, sizeof where, "%s:%u:%u", d->file ? d->file : "<rules>", loc.line,
+             loc.col + extra_col);
+    char msg[400];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    return ds_error_set(err, DS_ERULE, where, "%s", msg);
+}
+
+static pcre2_code *compile_pcre(const char *pat, int caseless, int ucp, const ds_rule_def *d,
+                                ds_loc loc, ds_error *err)
+{
+    int ec;
+    PCRE2_SIZE off;
+    uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+    if (caseless)
+        opts |= PCRE2_CASELESS;
+    if (ucp)
+        opts |= PCRE2_UCP;
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &off, NULL);
+    if (!re) {
+        PCRE2_UCHAR buf[256];
+        pcre2_get_error_message(ec, buf, sizeof buf);
+        /* +1: the pattern text starts after the opening quote of the scalar */
+        loc_error(err, d, loc, (unsigned)off + 1, "rule '%s': invalid regex: %s", d->id,
+                  (const char *)buf);
+        return NULL;
+    }
+    pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back to the interpreter if JIT is off */
+    return re;
+}
+
+/* Whole-word alternation of keywords: \b(?:k1|k2)\b with flexible spaces. */
+static char *keyword_regex(const ds_rule_words *w, size_t nw, const ds_ruleset_opts *o)
+{
+    ds_buf b = {0};
+    ds_buf_puts(&b, "\\b(?:");
+    int first = 1;
+    for (size_t i = 0; i < nw; i++) {
+        if (!lang_active(o, w[i].lang))
+            continue;
+        for (size_t k = 0; k < w[i].words.n; k++) {
+            const char *s = w[i].words.v[k];
+            if (!*s)
+                continue;
+            if (!first)
+                ds_buf_putc(&b, '|');
+            first = 0;
+            for (; *s; s++) {
+                if (*s == ' ') {
+                    ds_buf_puts(&b, "\\s+");
+                    while (s[1] == ' ')
+                        s++;
+                } else if (strchr("\\^$.|?*+()[]{}/-'", *s)) {
+                    ds_buf_putc(&b, '\\');
+                    ds_buf_putc(&b, *s);
+                } else {
+                    ds_buf_putc(&b, *s);
+                }
+            }
+        }
+    }
+    ds_buf_puts(&b, ")\\b");
+    if (first) {
+        ds_buf_free(&b);
+        return NULL;
+    }
+    return b.data;
+}
+
+static void lower_ascii(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+}
+
+static void crule_free(ds_crule *r)
+{
+    for (size_t i = 0; i < r->nexclude; i++)
+        pcre2_code_free(r->exclude[i]);
+    free(r->exclude);
+    for (size_t i = 0; i < r->nctx; i++)
+        free(r->ctx_words[i]);
+    free(r->ctx_words);
+    free(r->ctx_lens);
+    for (size_t i = 0; i < r->ncolumns; i++)
+        free(r->columns[i]);
+    free(r->columns);
+    ds_rule_def_clear(&r->def);
+}
+
+void ds_ruleset_free(ds_ruleset *rs)
+{
+    if (!rs)
+        return;
+    for (size_t i = 0; i < rs->npats; i++)
+        pcre2_code_free(rs->pats[i].re);
+    free(rs->pats);
+    for (size_t i = 0; i < rs->nrules; i++)
+        crule_free(&rs->rules[i]);
+    free(rs->rules);
+    free(rs->always);
+    if (rs->db)
+        hs_free_database(rs->db);
+    free(rs);
+}
+
+/* FNV-1a 64 over a canonical serialisation of what the rules do. */
+static void digest_add(uint64_t *h, const char *s)
+{
+    for (; s && *s; s++) {
+        *h ^= (unsigned char)*s;
+        *h *= 0x100000001b3ULL;
+    }
+    *h ^= 0xff;
+    *h *= 0x100000001b3ULL;
+}
+
+static void digest_strv(uint64_t *h, const ds_strv *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        digest_add(h, v->v[i]);
+    digest_add(h, "|");
+}
+
+static void digest_words(uint64_t *h, const ds_rule_words *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        digest_add(h, w[i].lang);
+        digest_strv(h, &w[i].words);
+    }
+    digest_add(h, "|");
+}
+
+static void digest_rule(uint64_t *h, const ds_rule_def *d)
+{
+    char num[64];
+    digest_add(h, d->id);
+    digest_add(h, d->type);
+    digest_add(h, d->category);
+    digest_add(h, d->severity);
+    snprintf(num, sizeof num, "%.4f/%d/%d/%d/%u", d->confidence, d->caseless,
+             d->context_required, d->column_only, d->context_window);
+    digest_add(h, num);
+    digest_strv(h, &d->regex);
+    digest_add(h, d->prefilter);
+    digest_add(h, d->validator);
+    digest_words(h, d->context, d->ncontext);
+    digest_words(h, d->keywords, d->nkeywords);
+    digest_strv(h, &d->columns);
+    digest_strv(h, &d->exclude);
+    digest_strv(h, &d->allow);
+}
+
+typedef struct pat_src {
+    char *expr;     /* Vectorscan expression (the regex, or the declared prefilter) */
+    unsigned flags; /* base Vectorscan flags */
+    int caseless;
+} pat_src;
+
+/* Decide how Vectorscan takes an expression: as is, as a prefilter, or not at
+ * all (the pattern then runs through PCRE2 on every value). */
+static int hs_flags_for(const char *expr, unsigned base, unsigned *flags, unsigned *max_width)
+{
+    hs_expr_info_t *info = NULL;
+    hs_compile_error_t *ce = NULL;
+    unsigned tries[2] = {base, base | HS_FLAG_PREFILTER};
+    for (int t = 0; t < 2; t++) {
+        if (hs_expression_info(expr, tries[t], &info, &ce) == HS_SUCCESS) {
+            *flags = tries[t];
+            *max_width = info->max_width == UINT_MAX ? 0 : info->max_width;
+            free(info);
+            return 1;
+        }
+        hs_free_compile_error(ce);
+        ce = NULL;
+    }
+    return 0;
+}
+
+ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opts *o,
+                           ds_ruleset **out, ds_error *err)
+{
+    ds_ruleset *rs = ds_xcalloc(1, sizeof *rs);
+    rs->rules = ds_xcalloc(ndefs ? ndefs : 1, sizeof *rs->rules);
+    size_t pcap = 0;
+    pat_src *srcs = NULL;
+    size_t nsrc = 0, scap = 0;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    ds_status rc = DS_OK;
+
+    for (size_t i = 0; i < ndefs; i++) {
+        ds_rule_def *d = &defs[i];
+        for (size_t j = 0; j < i; j++)
+            if (defs[j].id && strcmp(defs[j].id, d->id) == 0) {
+                rc = loc_error(err, d, d->loc, 0, "duplicate rule id '%s' (first defined in %s)",
+                               d->id, defs[j].file ? defs[j].file : "?");
+                goto fail;
+            }
+        int keep = 1;
+        if (o && o->nenable && !selected(d, o->enable, o->nenable))
+            keep = 0;
+        if (o && o->ndisable && selected(d, o->disable, o->ndisable))
+            keep = 0;
+        if (!keep) {
+            /* keep the id for the duplicate check, drop the rest */
+            char *id = d->id;
+            d->id = NULL;
+            ds_rule_def_clear(d);
+            d->id = id;
+            continue;
+        }
+        ds_crule *r = &rs->rules[rs->nrules];
+        r->def = *d;
+        memset(d, 0, sizeof *d);
+        d->id = ds_xstrdup(r->def.id); /* still needed for the duplicate check */
+        d->file = r->def.file ? ds_xstrdup(r->def.file) : NULL;
+        const ds_rule_def *rd = &r->def;
+        digest_rule(&h, rd);
+
+        r->pub.id = rd->id;
+        r->pub.type = rd->type;
+        r->pub.category = rd->category;
+        r->pub.description = rd->description;
+        r->pub.confidence = rd->has_confidence ? rd->confidence : 0.6;
+        r->pub.validator = rd->validator;
+        r->pub.file = rd->file;
+        r->pub.line = rd->loc.line;
+        r->pub.def = rd;
+        if (!ds_severity_parse(rd->severity, &r->pub.severity) || r->pub.severity == DS_SEV_NONE) {
+            rc = loc_error(err, rd, rd->loc, 0, "rule '%s': unknown severity '%s'", rd->id,
+                           rd->severity);
+            goto fail_rule;
+        }
+        if (rd->validator) {
+            r->validator = ds_validator_find(rd->validator);
+            if (!r->validator) {
+                rc = loc_error(err, rd, rd->validator_loc, 0, "rule '%s': unknown validator '%s'",
+                               rd->id, rd->validator);
+                goto fail_rule;
+            }
+        }
+        /* regexes */
+        for (size_t k = 0; k < rd->regex.n; k++) {
+            pcre2_code *re = compile_pcre(rd->regex.v[k], rd->caseless, 0, rd, rd->regex.loc[k],
+                                          err);
+            if (!re) {
+                rc = DS_ERULE;
+                goto fail_rule;
+            }
+            rs->pats = ds_xgrow(rs->pats, &pcap, rs->npats + 1, sizeof *rs->pats);
+            srcs = ds_xgrow(srcs, &scap, nsrc + 1, sizeof *srcs);
+            rs->pats[rs->npats] = (ds_cpattern){.rule = rs->nrules, .re = re};
+            srcs[nsrc] = (pat_src){
+                ds_xstrdup(rd->prefilter ? rd->prefilter : rd->regex.v[k]),
+                HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH | (rd->caseless ? HS_FLAG_CASELESS : 0u),
+                rd->caseless};
+            rs->npats++;
+            nsrc++;
+        }
+        /* keywords */
+        char *kw = keyword_regex(rd->keywords, rd->nkeywords, o);
+        if (kw) {
+            pcre2_code *re = compile_pcre(kw, 1, 1, rd, rd->loc, err);
+            if (!re) {
+                free(kw);
+                rc = DS_ERULE;
+                goto fail_rule;
+            }
+            rs->pats = ds_xgrow(rs->pats, &pcap, rs->npats + 1, sizeof *rs->pats);
+            srcs = ds_xgrow(srcs, &scap, nsrc + 1, sizeof *srcs);
+            rs->pats[rs->npats] = (ds_cpattern){.rule = rs->nrules, .re = re, .keyword = 1};
+            srcs[nsrc] = (pat_src){kw,
+                                   HS_FLAG_UTF8 | HS_FLAG_UCP | HS_FLAG_CASELESS |
+                                       HS_FLAG_SINGLEMATCH,
+                                   1};
+            rs->npats++;
+            nsrc++;
+        }
+        /* excludes */
+        if (rd->exclude.n) {
+            r->exclude = ds_xcalloc(rd->exclude.n, sizeof *r->exclude);
+            for (size_t k = 0; k < rd->exclude.n; k++) {
+                r->exclude[k] = compile_pcre(rd->exclude.v[k], rd->caseless, 0, rd,
+                                             rd->exclude.loc[k], err);
+                if (!r->exclude[k]) {
+                    rc = DS_ERULE;
+                    goto fail_rule;
+                }
+                r->nexclude++;
+            }
+        }
+        /* context words of the active languages */
+        for (size_t k = 0; k < rd->ncontext; k++) {
+            if (!lang_active(o, rd->context[k].lang))
+                continue;
+            for (size_t w = 0; w < rd->context[k].words.n; w++) {
+                size_t cap = r->nctx;
+                r->ctx_words = ds_xrealloc(r->ctx_words, (cap + 1) * sizeof *r->ctx_words);
+                r->ctx_lens = ds_xrealloc(r->ctx_lens, (cap + 1) * sizeof *r->ctx_lens);
+                char *word = ds_xstrdup(rd->context[k].words.v[w]);
+                lower_ascii(word);
+                r->ctx_words[cap] = word;
+                r->ctx_lens[cap] = strlen(word);
+                r->nctx++;
+            }
+        }
+        /* columns */
+        if (rd->columns.n) {
+            r->columns = ds_xcalloc(rd->columns.n, sizeof *r->columns);
+            for (size_t k = 0; k < rd->columns.n; k++) {
+                char norm[256];
+                const char *c = rd->columns.v[k];
+                ds_name_normalise(c, strlen(c), norm, sizeof norm);
+                r->columns[k] = ds_xstrdup(norm);
+                r->ncolumns++;
+            }
+        }
+        if (rd->column_only)
+            rs->has_column_only = 1;
+        rs->nrules++;
+        continue;
+    fail_rule:
+        rs->nrules++; /* so the partially built rule is freed */
+        goto fail;
+    }
+
+    /* Vectorscan database */
+    {
+        const char **exprs = ds_xcalloc(nsrc ? nsrc : 1, sizeof *exprs);
+        unsigned *flags = ds_xcalloc(nsrc ? nsrc : 1, sizeof *flags);
+        unsigned *ids = ds_xcalloc(nsrc ? nsrc : 1, sizeof *ids);
+        size_t nin = 0;
+        for (size_t p = 0; p < nsrc; p++) {
+            unsigned f, w;
+            if (hs_flags_for(srcs[p].expr, srcs[p].flags, &f, &w)) {
+                exprs[nin] = srcs[p].expr;
+                flags[nin] = f;
+                ids[nin] = (unsigned)p;
+                rs->pats[p].in_db = 1;
+                /* a declared prefilter says nothing about the regex's width */
+                const ds_rule_def *rd = &rs->rules[rs->pats[p].rule].def;
+                rs->pats[p].max_width = rd->prefilter ? 0 : w;
+                nin++;
+            }
+        }
+        while (nin) {
+            hs_compile_error_t *ce = NULL;
+            if (hs_compile_multi(exprs, flags, ids, (unsigned)nin, HS_MODE_BLOCK, NULL, &rs->db,
+                                 &ce) == HS_SUCCESS)
+                break;
+            /* drop the expression Vectorscan refused and try again */
+            int bad = ce->expression;
+            hs_free_compile_error(ce);
+            if (bad < 0 || (size_t)bad >= nin) {
+                for (size_t p = 0; p < nsrc; p++)
+                    rs->pats[p].in_db = 0;
+                nin = 0;
+                break;
+            }
+            rs->pats[ids[bad]].in_db = 0;
+            memmove(exprs + bad, exprs + bad + 1, (nin - (size_t)bad - 1) * sizeof *exprs);
+            memmove(flags + bad, flags + bad + 1, (nin - (size_t)bad - 1) * sizeof *flags);
+            memmove(ids + bad, ids + bad + 1, (nin - (size_t)bad - 1) * sizeof *ids);
+            nin--;
+        }
+        free(exprs);
+        free(flags);
+        free(ids);
+        for (size_t p = 0; p < rs->npats; p++)
+            if (!rs->pats[p].in_db) {
+                rs->always = ds_xrealloc(rs->always, (rs->nalways + 1) * sizeof *rs->always);
+                rs->always[rs->nalways++] = p;
+            }
+    }
+    for (size_t p = 0; p < nsrc; p++)
+        free(srcs[p].expr);
+    free(srcs);
+    ds_rule_defs_free(defs, ndefs);
+    snprintf(rs->digest, sizeof rs->digest, "fnv1a64:%016llx", (unsigned long long)h);
+    *out = rs;
+    return DS_OK;
+
+fail:
+    for (size_t p = 0; p < nsrc; p++)
+        free(srcs[p].expr);
+    free(srcs);
+    ds_rule_defs_free(defs, ndefs);
+    ds_ruleset_free(rs);
+    *out = NULL;
+    return rc;
+}
+
+size_t ds_ruleset_count(const ds_ruleset *rs)
+{
+    return rs->nrules;
+}
+
+const ds_rule *ds_ruleset_rule(const ds_ruleset *rs, size_t i)
+{
+    return i < rs->nrules ? &rs->rules[i].pub : NULL;
+}
+
+const ds_rule *ds_ruleset_find(const ds_ruleset *rs, const char *id)
+{
+    for (size_t i = 0; i < rs->nrules; i++)
+        if (strcmp(rs->rules[i].pub.id, id) == 0)
+            return &rs->rules[i].pub;
+    return NULL;
+}
+
+const char *ds_ruleset_digest(const ds_ruleset *rs)
+{
+    return rs->digest;
+}
+
+/* Append the definitions of one rule file to *all. */
+static ds_status parse_append(const char *name, const char *text, size_t len, ds_rule_def **all,
+                              size_t *nall, ds_error *err)
+{
+    ds_rule_def *defs = NULL;
+    size_t n = 0;
+    ds_status rc = ds_rules_parse(name, text, len, &defs, &n, err);
+    if (rc != DS_OK)
+        return rc;
+    *all = ds_xrealloc(*all, (*nall + n) * sizeof **all);
+    memcpy(*all + *nall, defs, n * sizeof *defs);
+    *nall += n;
+    free(defs);
+    return DS_OK;
+}
+
+ds_status ds_ruleset_load_mem(const char *const *names, const char *const *texts, size_t n,
+                              const ds_ruleset_opts *opts, ds_ruleset **out, ds_error *err)
+{
+    ds_rule_def *all = NULL;
+    size_t nall = 0;
+    for (size_t i = 0; i < n; i++) {
+        ds_status rc = parse_append(names[i], texts[i], strlen(texts[i]), &all, &nall, err);
+        if (rc != DS_OK) {
+            ds_rule_defs_free(all, nall);
+            return rc;
+        }
+    }
+    return ds_ruleset_build(all, nall, opts, out, err);
+}
+
+ds_status ds_ruleset_load_builtin(const ds_ruleset_opts *opts, ds_ruleset **out, ds_error *err)
+{
+    ds_rule_def *all = NULL;
+    size_t nall = 0;
+    for (size_t i = 0; i < ds_builtin_nfiles; i++) {
+        const ds_builtin_file *f = &ds_builtin_files[i];
+        size_t l = strlen(f->path);
+        if (l < 4 || strcmp(f->path + l - 4, ".yml") != 0)
+            continue;
+        ds_status rc = parse_append(f->path, f->data, (size_t)(f->end - f->data), &all, &nall, err);
+        if (rc != DS_OK) {
+            ds_rule_defs_free(all, nall);
+            return rc;
+        }
+    }
+    return ds_ruleset_build(all, nall, opts, out, err);
+}
+
+const ds_builtin_file *ds_builtin_find(const char *path)
+{
+    for (size_t i = 0; i < ds_builtin_nfiles; i++)
+        if (strcmp(ds_builtin_files[i].path, path) == 0)
+            return &ds_builtin_files[i];
+    return NULL;
+}
+
+static int yaml_name(const char *n)
+{
+    size_t l = strlen(n);
+    return n[0] != '.' && ((l > 4 && strcmp(n + l - 4, ".yml") == 0) ||
+                           (l > 5 && strcmp(n + l - 5, ".yaml") == 0));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+#define DS_RULE_FILE_MAX (16u << 20)
+
+ds_status ds_ruleset_load_dir(const char *dir, const ds_ruleset_opts *opts, ds_ruleset **out,
+                              ds_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return ds_error_set(err, DS_ERULE, dir, "cannot open rules directory: %s",
+                            strerror(errno));
+    char **names = NULL;
+    size_t nn = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!yaml_name(e->d_name))
+            continue;
+        names = ds_xrealloc(names, (nn + 1) * sizeof *names);
+        names[nn++] = ds_xstrdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, nn, sizeof *names, cmp_str);
+    ds_rule_def *all = NULL;
+    size_t nall = 0;
+    ds_status rc = DS_OK;
+    ds_buf path = {0}, text = {0};
+    for (size_t i = 0; i < nn && rc == DS_OK; i++) {
+        ds_buf_reset(&path);
+        ds_buf_printf(&path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path.data, "rb");
+        if (!f) {
+            rc = ds_error_set(err, DS_ERULE, path.data, "cannot read rule file: %s",
+                              strerror(errno));
+            break;
+        }
+        ds_buf_reset(&text);
+        char tmp[65536];
+        size_t r;
+        while ((r = fread(tmp, 1, sizeof tmp, f)) > 0) {
+            ds_buf_append(&text, tmp, r);
+            if (text.len > DS_RULE_FILE_MAX) {
+                rc = ds_error_set(err, DS_ERULE, path.data, "rule file larger than %u bytes",
+                                  DS_RULE_FILE_MAX);
+                break;
+            }
+        }
+        fclose(f);
+        if (rc == DS_OK)
+            rc = parse_append(path.data, text.data ? text.data : "", text.len, &all, &nall, err);
+    }
+    for (size_t i = 0; i < nn; i++)
+        free(names[i]);
+    free(names);
+    ds_buf_free(&path);
+    ds_buf_free(&text);
+    if (rc != DS_OK) {
+        ds_rule_defs_free(all, nall);
+        return rc;
+    }
+    if (nall == 0) {
+        return ds_error_set(err, DS_ERULE, dir, "no rule files (*.yml) in this directory");
+    }
+    return ds_ruleset_build(all, nall, opts, out, err);
+}

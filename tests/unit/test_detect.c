@@ -1,0 +1,310 @@
+/* tests: ruleset compilation and the detector, with rules given inline. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "detect/detect.h"
+#include "detect/examples.h"
+#include "rules/rules.h"
+#include "rules/rules_impl.h"
+
+static ds_ruleset *load(const char *yaml, const ds_ruleset_opts *o)
+{
+    const char *names[] = {"t.yml"};
+    const char *texts[] = {yaml};
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    ds_status rc = ds_ruleset_load_mem(names, texts, 1, o, &rs, &err);
+    cr_assert_eq(rc, DS_OK, "load failed: %s: %s", err.where, err.msg);
+    return rs;
+}
+
+/* Collects findings as "field:rule:start-end:conf" lines. */
+static ds_status collect(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
+{
+    ds_buf *b = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const ds_field *fl = &rec->fields[f[i].field];
+        ds_buf_printf(b, "%.*s:%s:%llu-%llu:%.2f\n", (int)fl->name_len, fl->name, f[i].rule->id,
+                      (unsigned long long)f[i].start, (unsigned long long)f[i].end,
+                      f[i].confidence);
+    }
+    return DS_OK;
+}
+
+static char *scan_fields(const ds_ruleset *rs, const char *const *kv, size_t nkv, double minc)
+{
+    ds_detector *d;
+    ds_detect_opts o = {minc};
+    cr_assert_eq(ds_detector_new(rs, &o, &d, NULL), DS_OK);
+    ds_field f[8];
+    for (size_t i = 0; i < nkv; i++) {
+        const char *name = kv[2 * i], *val = kv[2 * i + 1];
+        f[i] = (ds_field){name, strlen(name), val, strlen(val), 0, strlen(val)};
+    }
+    ds_record rec = {1, 1, f, nkv, 0};
+    ds_buf b = {0};
+    ds_sink sink = {&b, collect};
+    cr_assert_eq(ds_detector_scan(d, &rec, &sink, NULL), DS_OK);
+    ds_detector_free(d);
+    ds_buf_puts(&b, "");
+    return b.data;
+}
+
+static char *scan1(const ds_ruleset *rs, const char *field, const char *value)
+{
+    const char *kv[] = {field, value};
+    return scan_fields(rs, kv, 1, DS_DEFAULT_MIN_CONFIDENCE);
+}
+
+static const char *EMAIL_RULE =
+    "rules:\n"
+    "  - id: email\n"
+    "    type: EMAIL\n"
+    "    category: personal\n"
+    "    severity: medium\n"
+    "    confidence: 0.6\n"
+    "    regex: '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}'\n"
+    "    context: {en: [email], fr: [courriel]}\n"
+    "    columns: [courriel, e_mail]\n"
+    "    exclude: ['@example\\.invalid$']\n"
+    "    allow: [noreply@exemple.fr]\n"
+    "    examples: {positive: ['a@b.fr'], negative: ['nothing']}\n";
+
+Test(detect, spans_confidence_context_and_columns)
+{
+    ds_ruleset *rs = load(EMAIL_RULE, NULL);
+    char *got = scan1(rs, "body", "write to jean.dupont@orange.fr or to x@y.org");
+    cr_assert_str_eq(got, "body:email:9-30:0.60\nbody:email:37-44:0.60\n");
+    free(got);
+    got = scan1(rs, "body", "my email: jean@orange.fr");
+    cr_assert_str_eq(got, "body:email:10-24:0.75\n");
+    free(got);
+    /* the word must be whole: "emails" is not "email" */
+    got = scan1(rs, "body", "emailsx jean@orange.fr");
+    cr_assert_str_eq(got, "body:email:8-22:0.60\n");
+    free(got);
+    got = scan1(rs, "Courriel", "jean@orange.fr");
+    cr_assert_str_eq(got, "Courriel:email:0-14:0.75\n");
+    free(got);
+    got = scan1(rs, "contact.e-mail", "courriel : jean@orange.fr");
+    cr_assert_str_eq(got, "contact.e-mail:email:11-25:0.90\n");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, exclude_allow_and_min_confidence)
+{
+    ds_ruleset *rs = load(EMAIL_RULE, NULL);
+    char *got = scan1(rs, "b", "bob@test.example.invalid and noreply@exemple.fr");
+    cr_assert_str_eq(got, "");
+    free(got);
+    const char *kv[] = {"b", "jean@orange.fr"};
+    got = scan_fields(rs, kv, 1, 0.7);
+    cr_assert_str_eq(got, "");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, findings_sorted_by_field_then_start)
+{
+    ds_ruleset *rs = load(EMAIL_RULE, NULL);
+    const char *kv[] = {"a", "z@z.fr then a@a.fr", "b", "b@b.fr"};
+    char *got = scan_fields(rs, kv, 2, 0.5);
+    cr_assert_str_eq(got, "a:email:0-6:0.60\na:email:12-18:0.60\nb:email:0-6:0.60\n");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+static const char *CARD_RULE =
+    "rules:\n"
+    "  - id: card\n"
+    "    type: CREDIT_CARD\n"
+    "    category: personal\n"
+    "    severity: high\n"
+    "    confidence: 0.8\n"
+    "    regex: '\\b[0-9]{16}\\b'\n"
+    "    validator: luhn\n"
+    "    examples: {positive: ['4012888888881881'], negative: ['4012888888881882']}\n"
+    "  - id: backref\n"
+    "    type: REPEAT\n"
+    "    category: personal\n"
+    "    severity: low\n"
+    "    confidence: 0.9\n"
+    "    regex: '\\b([a-z]{3})-\\1\\b'\n"
+    "    examples: {positive: ['abc-abc'], negative: ['abc-abd']}\n"
+    "  - id: kw\n"
+    "    type: HEALTH\n"
+    "    category: sensitive\n"
+    "    severity: high\n"
+    "    confidence: 0.7\n"
+    "    keywords: {en: [diabetes, type 2 diabetes], fr: [diabète]}\n"
+    "    examples: {positive: ['she has diabetes'], negative: ['prediabetes tests']}\n";
+
+Test(detect, validator_backreference_and_keywords)
+{
+    ds_ruleset *rs = load(CARD_RULE, NULL);
+    char *got = scan1(rs, "t", "cards 4012888888881881 and 4012888888881882");
+    cr_assert_str_eq(got, "t:card:6-22:0.80\n");
+    free(got);
+    got = scan1(rs, "t", "xyz-xyz but not xyz-xyq");
+    cr_assert_str_eq(got, "t:backref:0-7:0.90\n");
+    free(got);
+    got = scan1(rs, "t", "Diabète de type 2; TYPE 2  Diabetes; prediabetes");
+    cr_assert_str_eq(got, "t:kw:0-8:0.70\nt:kw:20-36:0.70\n");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, lang_filter_drops_keywords)
+{
+    const char *fr[] = {"fr"};
+    ds_ruleset_opts o = {0};
+    o.langs = fr;
+    o.nlangs = 1;
+    ds_ruleset *rs = load(CARD_RULE, &o);
+    char *got = scan1(rs, "t", "diabetes, diabète");
+    cr_assert_str_eq(got, "t:kw:10-18:0.70\n");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, enable_disable_by_id_type_category)
+{
+    const char *dis[] = {"sensitive", "REPEAT"};
+    ds_ruleset_opts o = {0};
+    o.disable = dis;
+    o.ndisable = 2;
+    ds_ruleset *rs = load(CARD_RULE, &o);
+    cr_assert_eq(ds_ruleset_count(rs), 1);
+    cr_assert_str_eq(ds_ruleset_rule(rs, 0)->id, "card");
+    ds_ruleset_free(rs);
+    const char *en[] = {"kw"};
+    ds_ruleset_opts o2 = {0};
+    o2.enable = en;
+    o2.nenable = 1;
+    rs = load(CARD_RULE, &o2);
+    cr_assert_eq(ds_ruleset_count(rs), 1);
+    cr_assert_str_eq(ds_ruleset_rule(rs, 0)->id, "kw");
+    ds_ruleset_free(rs);
+}
+
+Test(detect, windows_own_their_starts_and_offsets_are_absolute)
+{
+    ds_ruleset *rs = load(EMAIL_RULE, NULL);
+    ds_detector *d;
+    cr_assert_eq(ds_detector_new(rs, NULL, &d, NULL), DS_OK);
+    /* window 2 of a long value: starts at 1000, owns 20 bytes */
+    const char *v = "...a@b.fr.....c@d.fr..x@y.fr";
+    ds_field f = {"text", 4, v, strlen(v), 1000, 20};
+    ds_record rec = {1, 1, &f, 1, 1};
+    ds_buf b = {0};
+    ds_sink sink = {&b, collect};
+    ds_detector_scan(d, &rec, &sink, NULL);
+    cr_assert_str_eq(b.data, "text:email:1003-1009:0.60\ntext:email:1014-1020:0.60\n");
+    ds_buf_free(&b);
+    ds_detector_free(d);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, catastrophic_regex_hits_the_limit_in_bounded_time)
+{
+    const char *y = "rules:\n"
+                    "  - id: redos\n"
+                    "    type: X\n"
+                    "    category: personal\n"
+                    "    severity: low\n"
+                    "    regex: '^(a+)+$'\n"
+                    "    examples: {positive: ['aaa'], negative: ['b']}\n";
+    ds_ruleset *rs = load(y, NULL);
+    ds_detector *d;
+    cr_assert_eq(ds_detector_new(rs, NULL, &d, NULL), DS_OK);
+    char v[4001];
+    memset(v, 'a', 4000);
+    v[3999] = 'b';
+    v[4000] = 0;
+    ds_field f = {"t", 1, v, 4000, 0, 4000};
+    ds_record rec = {1, 1, &f, 1, 0};
+    ds_detector_scan(d, &rec, NULL, NULL);
+    cr_assert_eq(ds_detector_stats(d)->limit_hits, 1);
+    cr_assert_str_eq(ds_detector_stats(d)->limit_rule->id, "redos");
+    ds_detector_free(d);
+    ds_ruleset_free(rs);
+}
+
+static void assert_load_error(const char *yaml, const char *where, const char *msg_prefix)
+{
+    const char *names[] = {"bad.yml"};
+    const char *texts[] = {yaml};
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_mem(names, texts, 1, NULL, &rs, &err), DS_ERULE);
+    cr_assert_null(rs);
+    cr_assert_str_eq(err.where, where);
+    cr_assert(strncmp(err.msg, msg_prefix, strlen(msg_prefix)) == 0, "msg: %s", err.msg);
+}
+
+Test(detect, compile_errors_point_at_the_regex)
+{
+    assert_load_error("rules:\n"
+                      "  - id: a\n"
+                      "    type: X\n"
+                      "    category: personal\n"
+                      "    severity: low\n"
+                      "    regex: 'ab(c'\n"
+                      "    examples: {positive: ['abc'], negative: ['b']}\n",
+                      "bad.yml:6:16", "rule 'a': invalid regex: missing closing parenthesis");
+    assert_load_error("rules:\n"
+                      "  - id: a\n"
+                      "    type: X\n"
+                      "    category: personal\n"
+                      "    severity: low\n"
+                      "    regex: 'x'\n"
+                      "  - id: a\n"
+                      "    type: Y\n"
+                      "    category: personal\n"
+                      "    severity: low\n"
+                      "    regex: 'y'\n",
+                      "bad.yml:7:5", "duplicate rule id 'a'");
+}
+
+Test(detect, duplicate_ids_across_files)
+{
+    const char *a = "rules:\n  - id: same\n    type: X\n    category: personal\n"
+                    "    severity: low\n    regex: 'x'\n";
+    const char *names[] = {"one.yml", "two.yml"};
+    const char *texts[] = {a, a};
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    cr_assert_eq(ds_ruleset_load_mem(names, texts, 2, NULL, &rs, &err), DS_ERULE);
+    cr_assert_str_eq(err.where, "two.yml:2:5");
+    cr_assert_str_eq(err.msg, "duplicate rule id 'same' (first defined in one.yml)");
+}
+
+Test(detect, builtin_rules_pass_their_examples)
+{
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &rs, &err), DS_OK, "%s: %s", err.where, err.msg);
+    cr_assert_geq(ds_ruleset_count(rs), 5);
+    unsigned p = 0, f = 0;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *rep = open_memstream(&buf, &len);
+    cr_assert_eq(ds_rules_run_examples(rs, rep, &p, &f), 0);
+    fclose(rep);
+    cr_assert_eq(f, 0, "%s", buf);
+    cr_assert_geq(p, 20);
+    free(buf);
+    /* every built-in pattern goes through Vectorscan: none is left to
+     * PCRE2-on-every-value, which would be slow */
+    for (size_t i = 0; i < rs->npats; i++)
+        cr_assert(rs->pats[i].in_db, "rule %s pattern not in the Vectorscan database",
+                  rs->rules[rs->pats[i].rule].pub.id);
+    ds_ruleset_free(rs);
+}
