@@ -99,7 +99,7 @@ Test(detect, spans_confidence_context_and_columns)
 Test(detect, exclude_allow_and_min_confidence)
 {
     ds_ruleset *rs = load(EMAIL_RULE, NULL);
-    char *got = scan1(rs, "b", "bob@test.example.invalid and noreply@exemple.fr");
+    char *got = scan1(rs, "b", "bob@example.invalid and noreply@exemple.fr");
     cr_assert_str_eq(got, "");
     free(got);
     const char *kv[] = {"b", "jean@orange.fr"};
@@ -198,7 +198,7 @@ Test(detect, windows_own_their_starts_and_offsets_are_absolute)
     ds_detector *d;
     cr_assert_eq(ds_detector_new(rs, NULL, &d, NULL), DS_OK);
     /* window 2 of a long value: starts at 1000, owns 20 bytes */
-    const char *v = "...a@b.fr.....c@d.fr..x@y.fr";
+    const char *v = "   a@b.fr     c@d.fr  x@y.fr";
     ds_field f = {"text", 4, v, strlen(v), 1000, 20};
     ds_record rec = {1, 1, &f, 1, 1};
     ds_buf b = {0};
@@ -217,14 +217,14 @@ Test(detect, catastrophic_regex_hits_the_limit_in_bounded_time)
                     "    type: X\n"
                     "    category: personal\n"
                     "    severity: low\n"
-                    "    regex: '^(a+)+$'\n"
-                    "    examples: {positive: ['aaa'], negative: ['b']}\n";
+                    "    regex: '^(a+)+(?=b)'\n"
+                    "    examples: {positive: ['aab'], negative: ['b']}\n";
     ds_ruleset *rs = load(y, NULL);
     ds_detector *d;
     cr_assert_eq(ds_detector_new(rs, NULL, &d, NULL), DS_OK);
     char v[4001];
-    memset(v, 'a', 4000);
-    v[3999] = 'b';
+    memset(v, 'a', 4000); /* no 'b': Vectorscan, which ignores the
+                           * lookahead, passes it to PCRE2, which backtracks */
     v[4000] = 0;
     ds_field f = {"t", 1, v, 4000, 0, 4000};
     ds_record rec = {1, 1, &f, 1, 0};
@@ -257,7 +257,7 @@ Test(detect, compile_errors_point_at_the_regex)
                       "    severity: low\n"
                       "    regex: 'ab(c'\n"
                       "    examples: {positive: ['abc'], negative: ['b']}\n",
-                      "bad.yml:6:16", "rule 'a': invalid regex: missing closing parenthesis");
+                      "bad.yml:6:17", "rule 'a': invalid regex: missing closing parenthesis");
     assert_load_error("rules:\n"
                       "  - id: a\n"
                       "    type: X\n"

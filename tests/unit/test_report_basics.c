@@ -42,10 +42,10 @@ Test(mask, never_returns_the_value)
         }
 }
 
-Test(json, escapes)
+Test(json_out, escapes)
 {
     ds_buf b = {0};
-    ds_json_str(&b, "a\"b\\c\n\t\x01\x1f" "\xC3\xA9", 10);
+    ds_json_str(&b, "a\"b\\c\n\t\x01\x1f" "\xC3\xA9", 11);
     cr_assert_str_eq(b.data, "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\xC3\xA9\"");
     ds_buf_reset(&b);
     ds_json_str(&b, "nul\0x", 5);
