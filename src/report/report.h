@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "aggregate/agg.h"
+#include "checks/check.h"
 #include "input/source.h"
 #include "rules/rules.h"
 
@@ -48,6 +49,8 @@ typedef struct ds_scan_result {
     const ds_ruleset *rules;
     ds_severity fail_on;    /* DS_SEV_NONE: never fail */
     int incomplete;         /* some input was not read completely */
+    ds_checks *checks;      /* metadata and compliance checks; NULL when not run */
+    uint64_t failing_checks;/* failed checks at or above --fail-on */
 } ds_scan_result;
 
 typedef struct ds_report_opts {

@@ -8,7 +8,7 @@ int ds_scan_exit_status(const ds_scan_result *r)
 {
     if (r->incomplete || r->limit_hits)
         return 2;
-    if (r->fail_on != DS_SEV_NONE && r->failing > 0)
+    if (r->fail_on != DS_SEV_NONE && (r->failing > 0 || r->failing_checks > 0))
         return 1;
     return 0;
 }
@@ -198,5 +198,6 @@ void ds_scan_result_free(ds_scan_result *r)
         free(r->errors[i].msg);
     }
     free(r->errors);
+    ds_checks_free(r->checks);
     memset(r, 0, sizeof *r);
 }
