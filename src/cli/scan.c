@@ -398,8 +398,9 @@ static void submit(scan_ctx *sc, unit *u)
     pthread_mutex_lock(&sc->mu);
     while (sc->added - sc->emitted == sc->cap)
         emit_oldest(sc);
-    if (!u->path)
-        u->done = 1;
+    /* even a message-only unit goes through a worker, which marks it done:
+     * marking it here would let the emitter free it while a worker is
+     * about to take it from the ring */
     sc->ring[sc->added % sc->cap] = u;
     sc->added++;
     pthread_cond_signal(&sc->cv_work);

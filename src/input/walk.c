@@ -838,6 +838,15 @@ static void layer_walk(layer *L)
             continue;
         }
         retries = 0;
+        if (L->entries == 0 && archive_format(L->a) == ARCHIVE_FORMAT_RAW &&
+            archive_filter_count(L->a) <= 1 && !has_suffix(L->name, ".tar")) {
+            /* the magic said compressed, yet no decompressor took it: the
+             * header itself is cut short (an 8-byte ".gz") */
+            free(path);
+            report_msg(w, DS_EIO, L->name,
+                       "corrupt or truncated data: compressed stream too short to decode");
+            return;
+        }
         L->entries++;
         if (w->o->max_entries && L->entries > w->o->max_entries) {
             report_msg(w, DS_ELIMIT, L->name,
