@@ -1,0 +1,30 @@
+/* rules: a cache of compiled Vectorscan databases.
+ *
+ * Compiling the whole built-in rule set (hundreds of expressions and keyword
+ * alternations) takes Vectorscan seconds of CPU, and every dsaudit process
+ * would pay it. The compiled database is a pure function of the expressions,
+ * their flags and ids, the Vectorscan version and the CPU features it targets,
+ * so it is serialised once under a key hashed from all of those and loaded
+ * (milliseconds) by the next process with the same rules and options.
+ *
+ * Where: $DSAUDIT_CACHE_DIR, else $XDG_CACHE_HOME/dsaudit, else
+ * $HOME/.cache/dsaudit. DSAUDIT_CACHE_DIR=off (or empty) disables it. Files
+ * are created 0600 in a 0700 directory, written to a temporary name and
+ * renamed, so concurrent processes never see half a file; a file that does
+ * not deserialise is ignored and replaced. */
+#ifndef DS_RULES_HS_CACHE_H
+#define DS_RULES_HS_CACHE_H
+
+#include <hs.h>
+#include <stdint.h>
+
+/* As hs_compile_multi(..., HS_MODE_BLOCK, NULL, db, ce), through the cache. */
+hs_error_t ds_hs_compile_cached(const char *const *exprs, const unsigned *flags,
+                                const unsigned *ids, unsigned n, hs_database_t **db,
+                                hs_compile_error_t **ce);
+
+/* The cache key of a compilation, as 32 hex digits + NUL (exposed for tests). */
+void ds_hs_cache_key(const char *const *exprs, const unsigned *flags, const unsigned *ids,
+                     unsigned n, char out[33]);
+
+#endif

@@ -1,0 +1,101 @@
+/* tests: the compiled-database cache. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rules/hs_cache.h"
+
+static const char *EXPRS[] = {"foo[0-9]+", "b(a|e)r"};
+static const unsigned FLAGS[] = {0, HS_FLAG_CASELESS};
+static const unsigned IDS[] = {7, 9};
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to,
+                    unsigned flags, void *ctx)
+{
+    (void)from;
+    (void)to;
+    (void)flags;
+    *(unsigned *)ctx |= 1u << id;
+    return 0;
+}
+
+static unsigned scan(hs_database_t *db, const char *s)
+{
+    hs_scratch_t *sc = NULL;
+    cr_assert_eq(hs_alloc_scratch(db, &sc), HS_SUCCESS);
+    unsigned seen = 0;
+    hs_scan(db, s, (unsigned)strlen(s), 0, sc, on_match, &seen);
+    hs_free_scratch(sc);
+    return seen;
+}
+
+static char *cache_file(const char *dir)
+{
+    char key[33];
+    ds_hs_cache_key(EXPRS, FLAGS, IDS, 2, key);
+    char *p = NULL;
+    cr_assert(asprintf(&p, "%s/hs-%s.db", dir, key) > 0);
+    return p;
+}
+
+Test(hs_cache, stores_then_loads_and_replaces_garbage)
+{
+    char dir[] = "/tmp/dsaudit-hscache-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    setenv("DSAUDIT_CACHE_DIR", dir, 1);
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    cr_assert_eq(ds_hs_compile_cached(EXPRS, FLAGS, IDS, 2, &db, &ce), HS_SUCCESS);
+    cr_assert_eq(scan(db, "x foo12 BAR"), (1u << 7) | (1u << 9));
+    hs_free_database(db);
+    char *path = cache_file(dir);
+    struct stat st;
+    cr_assert_eq(stat(path, &st), 0, "no cache file %s", path);
+    cr_assert_eq(st.st_mode & 0777, 0600);
+    /* the second compile is a load: same answers */
+    cr_assert_eq(ds_hs_compile_cached(EXPRS, FLAGS, IDS, 2, &db, &ce), HS_SUCCESS);
+    cr_assert_eq(scan(db, "bEr only"), 1u << 9);
+    hs_free_database(db);
+    /* a corrupt file is ignored and rewritten */
+    FILE *f = fopen(path, "w");
+    fputs("not a database", f);
+    fclose(f);
+    cr_assert_eq(ds_hs_compile_cached(EXPRS, FLAGS, IDS, 2, &db, &ce), HS_SUCCESS);
+    cr_assert_eq(scan(db, "foo1"), 1u << 7);
+    hs_free_database(db);
+    cr_assert_eq(stat(path, &st), 0);
+    cr_assert_gt(st.st_size, 100);
+    unlink(path);
+    free(path);
+    rmdir(dir);
+}
+
+Test(hs_cache, key_depends_on_every_input)
+{
+    char k0[33], k1[33], k2[33], k3[33];
+    ds_hs_cache_key(EXPRS, FLAGS, IDS, 2, k0);
+    const char *e2[] = {"foo[0-9]+", "b(a|i)r"};
+    ds_hs_cache_key(e2, FLAGS, IDS, 2, k1);
+    const unsigned f2[] = {0, 0};
+    ds_hs_cache_key(EXPRS, f2, IDS, 2, k2);
+    const unsigned i2[] = {7, 8};
+    ds_hs_cache_key(EXPRS, FLAGS, i2, 2, k3);
+    cr_assert_str_neq(k0, k1);
+    cr_assert_str_neq(k0, k2);
+    cr_assert_str_neq(k0, k3);
+    cr_assert_eq(strlen(k0), 32);
+}
+
+Test(hs_cache, off_compiles_without_writing)
+{
+    setenv("DSAUDIT_CACHE_DIR", "off", 1);
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    cr_assert_eq(ds_hs_compile_cached(EXPRS, FLAGS, IDS, 2, &db, &ce), HS_SUCCESS);
+    cr_assert_eq(scan(db, "foo9"), 1u << 7);
+    hs_free_database(db);
+}
