@@ -2,6 +2,9 @@
 # Run every test tier of `make check` and print one closing line that sums them.
 # usage: tests/run-all.sh BUILD_DIR
 B=${1:-build}
+# compiled rule databases are cached per build dir, not in the user's home
+: "${DSAUDIT_CACHE_DIR:=$(cd "$B" && pwd)/cache}"
+export DSAUDIT_CACHE_DIR
 pass=0
 fail=0
 tally() { # $1 = passed, $2 = failed
@@ -26,7 +29,11 @@ else
 fi
 
 # 2. rule examples, 3. CLI golden tests
-for t in tests/rules/run.sh tests/cli/run.sh; do
+# 4. the HTML report in a headless browser, 5. the pre-commit hook (each skips, with a
+# message, when chromium or pre-commit is not installed)
+# 6. fuzz regressions replayed, 7. hostile inputs (tests/hostile, ~1 min)
+for t in tests/rules/run.sh tests/cli/run.sh tests/report/browser.sh tests/report/precommit.sh \
+    tests/fuzz/replay.sh tests/hostile/run.sh; do
     [ -f "$t" ] || continue
     res=$(DSAUDIT="$B/dsaudit" sh "$t" 2>&1)
     printf '%s\n' "$res" | tail -n 30

@@ -4,8 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hll.h"
 #include "common/mem.h"
 #include "common/names.h"
+#include "common/siphash.h"
+#include "rules/rules_impl.h"
 
 struct ds_agg {
     ds_field_agg *fields;
@@ -13,6 +16,7 @@ struct ds_agg {
     size_t *slots; /* open addressing: index + 1, 0 = empty */
     size_t nslots;
     size_t other; /* index + 1 of the overflow bucket, 0 = none */
+    size_t nsketches; /* distinct-value sketches created (DS_AGG_MAX_SKETCHES) */
 };
 
 static uint64_t hash(const char *s, size_t n)
@@ -106,7 +110,14 @@ void ds_agg_add(ds_agg *a, const ds_record *rec, const ds_finding *f, size_t n)
                 memset(t, 0, sizeof *t);
                 t->type = r->type;
                 t->category = r->category;
+                if (a->nsketches < DS_AGG_MAX_SKETCHES) {
+                    a->nsketches++;
+                    t->hll = ds_hll_new();
+                }
             }
+            if (t->hll)
+                ds_hll_add(t->hll, ds_siphash_2_4((const uint8_t *)DS_REPORT_KEY, f[fi].match,
+                                                   f[fi].match_len));
             if (r->severity > t->severity)
                 t->severity = r->severity;
             t->findings++;
@@ -134,9 +145,56 @@ void ds_agg_free(ds_agg *a)
         return;
     for (size_t i = 0; i < a->nfields; i++) {
         free(a->fields[i].name);
+        for (size_t k = 0; k < a->fields[i].ntypes; k++)
+            ds_hll_free(a->fields[i].types[k].hll);
         free(a->fields[i].types);
     }
     free(a->fields);
     free(a->slots);
     free(a);
+}
+
+ds_field_agg *ds_agg_put_field(ds_agg *a, const char *name)
+{
+    size_t i = add_field(a, name, strlen(name)); /* may move a->fields */
+    return &a->fields[i];
+}
+
+ds_type_agg *ds_agg_put_type(ds_field_agg *f, const char *type, const char *category)
+{
+    f->types = ds_xgrow(f->types, &f->tcap, f->ntypes + 1, sizeof *f->types);
+    ds_type_agg *t = &f->types[f->ntypes++];
+    memset(t, 0, sizeof *t);
+    t->type = type;
+    t->category = category;
+    return t;
+}
+
+ds_field_agg *ds_agg_field_mut(ds_agg *a, size_t i)
+{
+    return i < a->nfields ? &a->fields[i] : NULL;
+}
+
+void ds_agg_set_hints(ds_agg *a, const ds_ruleset *rs)
+{
+    for (size_t i = 0; i < a->nfields; i++) {
+        ds_field_agg *f = &a->fields[i];
+        f->name_hint = f->name_hint_rule = NULL;
+        if (!rs || f->records == 0 || a->other == i + 1)
+            continue;
+        char norm[256];
+        ds_name_normalise(f->name, strlen(f->name), norm, sizeof norm);
+        for (size_t r = 0; r < rs->nrules && !f->name_hint; r++) {
+            const ds_crule *cr = &rs->rules[r];
+            if (!cr->ncolumns || !ds_crule_column_match(cr, norm))
+                continue;
+            int found = 0;
+            for (size_t k = 0; k < f->ntypes && !found; k++)
+                found = strcmp(f->types[k].type, cr->pub.type) == 0;
+            if (!found) {
+                f->name_hint = cr->pub.type;
+                f->name_hint_rule = cr->pub.id;
+            }
+        }
+    }
 }

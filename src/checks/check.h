@@ -24,6 +24,7 @@ typedef struct ds_check {
     char *evidence;  /* which field, file, finding or keyword; NULL if none */
     char *basis;     /* legal basis: GDPR article, CNIL sheet */
     char *remedy;    /* what to do next; NULL if nothing */
+    int blocker;     /* CHECKS.md BLOCKER (severity is then DS_SEV_HIGH) */
 } ds_check;
 
 typedef struct ds_dpia_criterion {

@@ -2,16 +2,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/redact.h"
+#include "cli/merge.h"
+#include "cli/init.h"
 #include "cli/rules_cmd.h"
 #include "cli/scan.h"
 
-#define DS_VERSION "0.1.0"
+#include "cli/version.h"
 
 static void usage(FILE *f)
 {
     fputs("usage: dsaudit scan [OPTIONS] PATH...     audit files, directories, archives ('-' = "
           "stdin)\n"
+          "       dsaudit merge [OPTIONS] REPORT.json...  combine the JSON reports of shards\n"
           "       dsaudit rules list|show ID|test [DIR]   the rule library\n"
+          "       dsaudit init [--force] [PATH]          write a .dsaudit.yml metadata sidecar\n"
           "       dsaudit --help | --version\n\n"
           "dsaudit streams CSV, JSONL/JSON and text (plain, compressed or archived) and reports\n"
           "personal data, special-category (GDPR Art. 9) and criminal-offence (Art. 10) data,\n"
@@ -38,6 +43,12 @@ int main(int argc, char **argv)
         return ds_cmd_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return ds_cmd_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "init") == 0)
+        return ds_cmd_init(argc - 1, argv + 1);
+    if (strcmp(cmd, "merge") == 0)
+        return ds_cmd_merge(argc - 1, argv + 1);
+    if (strcmp(cmd, "redact") == 0)
+        return ds_cmd_redact(argc - 1, argv + 1);
     fprintf(stderr, "dsaudit: unknown command '%s'\n", cmd);
     usage(stderr);
     return 2;

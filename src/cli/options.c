@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks/checks_run.h"
 #include "common/mem.h"
 #include "detect/detect.h"
+#include "report/writers.h"
 
 enum {
     OPT_FAIL_ON = 256,
@@ -23,6 +25,9 @@ enum {
     OPT_MAX_BYTES,
     OPT_MAX_ENTRIES,
     OPT_MAX_FIELD,
+    OPT_MAX_JSON_DEPTH,
+    OPT_MAX_COLUMNS,
+    OPT_MAX_TIME,
     OPT_READ_SIZE,
     OPT_EXCLUDE,
     OPT_FOLLOW,
@@ -30,6 +35,20 @@ enum {
     OPT_STRICT,
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
+    OPT_SAMPLE,
+    OPT_SEED,
+    OPT_MAX_RECORDS,
+    OPT_SHARD,
+    OPT_SPLIT_MIN,
+    OPT_MAX_FINDINGS,
+    OPT_TIMESTAMPS,
+    OPT_BASELINE,
+    OPT_WRITE_BASELINE,
+    OPT_METADATA,
+    OPT_SCAN_DATE,
+    OPT_BREACH_LIST,
+    OPT_LARGE_SUBJECTS,
+    OPT_LARGE_RECORDS,
 };
 
 typedef struct opt_doc {
@@ -39,7 +58,14 @@ typedef struct opt_doc {
 } opt_doc;
 
 static const opt_doc table[] = {
-    {{"format", required_argument, 0, 'f'}, "FMT", "report on stdout: text (default) or jsonl"},
+    {{"format", required_argument, 0, 'f'}, "FMT",
+     "report on stdout: text (default), json, jsonl, ... (see dsaudit(1))"},
+    {{"output", required_argument, 0, 'o'}, "FMT:PATH",
+     "also write a report to PATH (0600); repeatable, one pass"},
+    {{"max-findings", required_argument, 0, OPT_MAX_FINDINGS}, "N",
+     "findings listed in json and other reports (default 1000; counts stay exact)"},
+    {{"timestamps", no_argument, 0, OPT_TIMESTAMPS}, NULL,
+     "record start and end times in the json report (not reproducible)"},
     {{"fail-on", required_argument, 0, OPT_FAIL_ON}, "LEVEL",
      "none|low|medium|high: findings at or above LEVEL exit 1 (default medium)"},
     {{"rules", required_argument, 0, OPT_RULES}, "DIR",
@@ -62,15 +88,44 @@ static const opt_doc table[] = {
      "members per archive (default 100000)"},
     {{"max-field", required_argument, 0, OPT_MAX_FIELD}, "B",
      "longest value held whole; longer ones are scanned in windows (default 1M)"},
+    {{"max-json-depth", required_argument, 0, OPT_MAX_JSON_DEPTH}, "N",
+     "JSON nesting depth; a deeper record is skipped and reported (default 512)"},
+    {{"max-columns", required_argument, 0, OPT_MAX_COLUMNS}, "N",
+     "CSV columns per row; the rest of a wider row is reported (default 100000)"},
+    {{"max-time-per-file", required_argument, 0, OPT_MAX_TIME}, "SECONDS",
+     "stop reading a file after SECONDS and report it (default 0 = no limit)"},
     {{"exclude", required_argument, 0, OPT_EXCLUDE}, "GLOB",
      "skip paths or archive members matching GLOB (repeatable)"},
     {{"follow-symlinks", no_argument, 0, OPT_FOLLOW}, NULL,
      "follow symbolic links found inside directories"},
+    {{"baseline", required_argument, 0, OPT_BASELINE}, "FILE",
+     "report only findings not recorded in FILE (the exit status follows them)"},
+    {{"write-baseline", required_argument, 0, OPT_WRITE_BASELINE}, "FILE",
+     "record the current findings in FILE by keyed fingerprint (no values)"},
+    {{"metadata", required_argument, 0, OPT_METADATA}, "FILE",
+     "dataset metadata (Croissant, card, datapackage.json, .dsaudit.yml); default: discovered"},
+    {{"scan-date", required_argument, 0, OPT_SCAN_DATE}, "DATE",
+     "YYYY-MM-DD the checks compare against (default today, or $SOURCE_DATE_EPOCH)"},
+    {{"breach-list", required_argument, 0, OPT_BREACH_LIST}, "FILE",
+     "breach names for REUSE-BREACH-ORIGIN (HIBP breaches JSON, or one a line)"},
+    {{"large-subjects", required_argument, 0, OPT_LARGE_SUBJECTS}, "N",
+     "data subjects that make processing large-scale for the DPIA (default 100000)"},
+    {{"large-records", required_argument, 0, OPT_LARGE_RECORDS}, "N",
+     "records with personal data that make it large-scale (default 1000000)"},
     {{"show-values", no_argument, 0, OPT_SHOW_VALUES}, NULL,
      "print matched values in full (masked by default)"},
     {{"strict", no_argument, 0, OPT_STRICT}, NULL,
      "skipped (unsupported) files make the scan incomplete (exit 2)"},
     {{"jobs", required_argument, 0, 'j'}, "N", "worker threads (default: number of cores)"},
+    {{"sample", required_argument, 0, OPT_SAMPLE}, "RATE",
+     "scan a deterministic sample of RATE (0..1) of the records of each file"},
+    {{"seed", required_argument, 0, OPT_SEED}, "N", "seed of --sample (default 0)"},
+    {{"max-records", required_argument, 0, OPT_MAX_RECORDS}, "N",
+     "scan only records 1..N of each file"},
+    {{"shard", required_argument, 0, OPT_SHARD}, "K/N",
+     "scan only shard K of N (1-based) of the input, for distributed runs"},
+    {{"split-min", required_argument, 0, OPT_SPLIT_MIN}, "B",
+     "plain JSONL/text files this big are read by all workers in ranges (default 64M)"},
     {{"quiet", no_argument, 0, 'q'}, NULL, "only problems"},
     {{"progress", no_argument, 0, OPT_PROGRESS}, NULL, "progress line on stderr"},
     {{"no-progress", no_argument, 0, OPT_NO_PROGRESS}, NULL,
@@ -165,14 +220,20 @@ int ds_scan_opts_parse(int argc, char **argv, ds_scan_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->format = DS_OUT_TEXT;
+    o->format_name = "text";
+    o->max_findings = DS_DEFAULT_MAX_FINDINGS;
     o->fail_on = DS_SEV_MEDIUM;
     o->min_confidence = DS_DEFAULT_MIN_CONFIDENCE;
     o->max_depth = 4;
     o->max_ratio = 1000;
     o->max_entries = 100000;
     o->max_field = 1u << 20;
+    o->max_json_depth = 512;
+    o->max_columns = 100000;
     o->jobs = 0;
     o->progress = -1;
+    o->sample_rate = 1;
+    o->split_min = 64u << 20;
 
     struct option longopts[NOPT + 1];
     for (size_t i = 0; i < NOPT; i++)
@@ -184,17 +245,35 @@ int ds_scan_opts_parse(int argc, char **argv, ds_scan_opts *o)
     int c;
     unsigned long long u;
     uint64_t sz;
-    while ((c = getopt_long(argc, argv, ":f:j:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":f:o:j:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
-            if (strcmp(optarg, "text") == 0)
-                o->format = DS_OUT_TEXT;
-            else if (strcmp(optarg, "jsonl") == 0)
-                o->format = DS_OUT_JSONL;
-            else
-                return usage_error("unknown --format '%s' (this version writes text or jsonl)",
-                                   optarg);
+            if (!ds_writer_find(optarg))
+                return usage_error("unknown --format '%s' (see 'dsaudit scan --help')", optarg);
+            o->format = strcmp(optarg, "text") == 0    ? DS_OUT_TEXT
+                        : strcmp(optarg, "jsonl") == 0 ? DS_OUT_JSONL
+                                                       : DS_OUT_WRITER;
+            o->format_name = optarg;
             break;
+        case 'o': {
+            const char *colon = strchr(optarg, ':');
+            char fmt[32];
+            if (!colon || colon == optarg || (size_t)(colon - optarg) >= sizeof fmt || !colon[1])
+                return usage_error("--output expects FMT:PATH, not '%s'", optarg);
+            memcpy(fmt, optarg, (size_t)(colon - optarg));
+            fmt[colon - optarg] = 0;
+            if (!ds_writer_find(fmt))
+                return usage_error("--output: unknown format '%s'", fmt);
+            o->outputs.v = ds_xrealloc(o->outputs.v, (o->outputs.n + 1) * sizeof *o->outputs.v);
+            o->outputs.v[o->outputs.n++] = ds_xstrdup(optarg);
+            break;
+        }
+        case OPT_MAX_FINDINGS:
+            if (!parse_uint(optarg, UINT64_MAX - 1, &u))
+                return usage_error("--max-findings expects an integer, not '%s'", optarg);
+            o->max_findings = u;
+            break;
+        case OPT_TIMESTAMPS: o->timestamps = 1; break;
         case OPT_FAIL_ON:
             if (!ds_severity_parse(optarg, &o->fail_on) || o->fail_on == DS_SEV_INFO)
                 return usage_error("--fail-on expects none, low, medium or high, not '%s'",
@@ -246,6 +325,28 @@ int ds_scan_opts_parse(int argc, char **argv, ds_scan_opts *o)
                 return usage_error("--max-field expects a size from 256 to 4G, not '%s'", optarg);
             o->max_field = (size_t)sz;
             break;
+        case OPT_MAX_JSON_DEPTH:
+            if (!parse_uint(optarg, 1000000, &u) || u == 0)
+                return usage_error("--max-json-depth expects an integer 1..1000000, not '%s'",
+                                   optarg);
+            o->max_json_depth = (unsigned)u;
+            break;
+        case OPT_MAX_COLUMNS:
+            if (!parse_uint(optarg, 100000000, &u) || u == 0)
+                return usage_error("--max-columns expects an integer 1..100000000, not '%s'",
+                                   optarg);
+            o->max_columns = u;
+            break;
+        case OPT_MAX_TIME: {
+            char *end;
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(v >= 0 && v <= 1e9))
+                return usage_error("--max-time-per-file expects a number of seconds, not '%s'",
+                                   optarg);
+            o->max_time_per_file = v;
+            break;
+        }
         case OPT_READ_SIZE:
             if (!parse_size(optarg, &sz) || sz > (1ull << 30))
                 return usage_error("--read-size expects a size up to 1G, not '%s'", optarg);
@@ -253,6 +354,28 @@ int ds_scan_opts_parse(int argc, char **argv, ds_scan_opts *o)
             break;
         case OPT_FOLLOW: o->follow_symlinks = 1; break;
         case OPT_SHOW_VALUES: o->show_values = 1; break;
+        case OPT_BASELINE: o->baseline = optarg; break;
+        case OPT_WRITE_BASELINE: o->write_baseline = optarg; break;
+        case OPT_METADATA: o->metadata = optarg; break;
+        case OPT_SCAN_DATE: {
+            long days;
+            if (ds_date_parse(optarg, &days) != 0 || strlen(optarg) != 10)
+                return usage_error("--scan-date expects YYYY-MM-DD, not '%s'", optarg);
+            o->scan_date = optarg;
+            break;
+        }
+        case OPT_BREACH_LIST: o->breach_list = optarg; break;
+        case OPT_LARGE_SUBJECTS:
+        case OPT_LARGE_RECORDS:
+            if (!parse_uint(optarg, UINT64_MAX, &u) || u == 0)
+                return usage_error("--large-subjects/--large-records expect a positive integer, "
+                                   "not '%s'",
+                                   optarg);
+            if (c == OPT_LARGE_SUBJECTS)
+                o->large_subjects = u;
+            else
+                o->large_records = u;
+            break;
         case OPT_STRICT: o->strict = 1; break;
         case OPT_PROGRESS: o->progress = 1; break;
         case OPT_NO_PROGRESS: o->progress = 0; break;
@@ -260,6 +383,45 @@ int ds_scan_opts_parse(int argc, char **argv, ds_scan_opts *o)
             if (!parse_uint(optarg, 256, &u) || u == 0)
                 return usage_error("--jobs expects an integer 1..256, not '%s'", optarg);
             o->jobs = (unsigned)u;
+            break;
+        case OPT_SAMPLE: {
+            char *end;
+            errno = 0;
+            double v = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(v > 0 && v <= 1))
+                return usage_error("--sample expects a rate in (0, 1], not '%s'", optarg);
+            o->sample_rate = v;
+            break;
+        }
+        case OPT_SEED:
+            if (!parse_uint(optarg, UINT64_MAX, &u))
+                return usage_error("--seed expects an integer, not '%s'", optarg);
+            o->seed = u;
+            break;
+        case OPT_MAX_RECORDS:
+            if (!parse_uint(optarg, UINT64_MAX, &u) || u == 0)
+                return usage_error("--max-records expects an integer >= 1, not '%s'", optarg);
+            o->max_records = u;
+            break;
+        case OPT_SHARD: {
+            unsigned long long k, n;
+            const char *slash = strchr(optarg, '/');
+            char kbuf[32];
+            if (!slash || (size_t)(slash - optarg) >= sizeof kbuf)
+                return usage_error("--shard expects K/N with 1 <= K <= N, not '%s'", optarg);
+            memcpy(kbuf, optarg, (size_t)(slash - optarg));
+            kbuf[slash - optarg] = 0;
+            if (!parse_uint(kbuf, 1u << 20, &k) || !parse_uint(slash + 1, 1u << 20, &n) || k < 1 ||
+                k > n)
+                return usage_error("--shard expects K/N with 1 <= K <= N, not '%s'", optarg);
+            o->shard_k = (unsigned)(k - 1);
+            o->shard_n = (unsigned)n;
+            break;
+        }
+        case OPT_SPLIT_MIN:
+            if (!parse_size(optarg, &sz) || sz < 1)
+                return usage_error("--split-min expects a size like 64M, not '%s'", optarg);
+            o->split_min = sz;
             break;
         case 'q': o->quiet = 1; break;
         case 'h': ds_scan_usage(stdout); return 1;
@@ -291,6 +453,7 @@ void ds_scan_opts_free(ds_scan_opts *o)
     list_free(&o->disable);
     list_free(&o->langs);
     list_free(&o->exclude);
+    list_free(&o->outputs);
     for (size_t i = 0; i < o->npaths; i++)
         free(o->paths[i]);
     free(o->paths);

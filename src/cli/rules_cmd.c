@@ -107,6 +107,15 @@ static void print_show(const ds_ruleset *rs, const ds_rule *r)
     print_strv("columns", &d->columns);
     if (d->column_only)
         printf("            every non-empty value of such a column is a finding\n");
+    print_strv("pair with", &d->column_pair);
+    print_strv("never in", &d->exclude_columns);
+    for (size_t i = 0; i < d->nlexicons; i++)
+        for (size_t k = 0; k < d->lexicons[i].files.n; k++)
+            printf("lexicon     %s: %s\n", d->lexicons[i].name, d->lexicons[i].files.v[k]);
+    if (d->person_signal != DS_PSIG_NONE)
+        printf("person      %s: a person signal in the sentence%s\n",
+               d->person_signal == DS_PSIG_REQUIRED ? "required" : "boost",
+               d->person_signal == DS_PSIG_REQUIRED ? " (without one: confidence 0.3)" : " adds 0.15");
     print_strv("exclude", &d->exclude);
     print_strv("allow", &d->allow);
     for (size_t i = 0; i < d->npositive; i++)

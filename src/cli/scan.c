@@ -18,13 +18,22 @@
 #include <unistd.h>
 
 #include "aggregate/agg.h"
+#include "cli/schedule.h"
+#include "cli/ignore.h"
+#include "cli/init.h"
+#include "cli/outputs.h"
+#include "cli/version.h"
 #include "common/buf.h"
 #include "common/mem.h"
+#include "common/siphash.h"
 #include "detect/detect.h"
 #include "input/source.h"
+#include "input/split.h"
 #include "input/walk.h"
+#include "report/baseline.h"
 #include "report/findings.h"
 #include "report/report.h"
+#include "report/writers.h"
 
 #define MAX_ERRORS_PER_FILE 10
 #define SPOOL_MEM_MAX (4u << 20) /* per unit, then a temporary file */
@@ -37,6 +46,12 @@ typedef struct unit {
     FILE *spill;           /* jsonl bytes beyond SPOOL_MEM_MAX */
     ds_buf err;            /* stderr lines */
     int done;
+    /* one record-aligned range of a file read in ranges (cli/schedule.h) */
+    ds_split_file *split;
+    size_t range;
+    ds_source_opts src_opts; /* with the range's line and record bases */
+    ds_buf ferr;             /* its first error lines, capped per file at emission */
+    long file_err;           /* index in res.errors of the file's first error, or -1 */
 } unit;
 
 typedef struct scan_ctx scan_ctx;
@@ -49,6 +64,8 @@ typedef struct worker {
     ds_file_result *cur;
     int direct; /* -j 1: write jsonl and messages immediately */
     pthread_t th;
+    ds_finding *bl_keep; /* --baseline: the findings of a record not in it */
+    size_t bl_cap;
 } worker;
 
 struct scan_ctx {
@@ -57,6 +74,10 @@ struct scan_ctx {
     ds_source_opts src_opts;
     ds_walk_opts walk_opts;
     ds_scan_result total;
+    ds_outputs *outs;    /* the reports of this run (cli/outputs.h) */
+    ds_baseline *baseline, *wbase; /* --baseline, --write-baseline (report/baseline.h) */
+    int lines;           /* findings are serialised for outs */
+    size_t sketches;     /* distinct-value sketches kept (ds_sketch_budget) */
     int progress;
     double t0, last_tick;
     uint64_t bytes_done; /* atomically updated */
@@ -70,6 +91,11 @@ struct scan_ctx {
     worker *workers;
     unsigned nworkers;
     worker main_worker;
+    /* sampling, --shard, ranges */
+    uint64_t sample_thr;   /* ds_sample_threshold(--sample) */
+    uint64_t shard_seq;    /* items of the expansion seen (--shard by file) */
+    int shard_single;      /* --shard of one plain file: by byte ranges */
+    uint64_t range_errs;   /* errors of the split file being emitted so far */
 };
 
 static double now(void)
@@ -135,7 +161,7 @@ static void unit_flush_out(worker *w, int force)
         return;
     if (w->direct) {
         if (force || u->out.len >= (1u << 16)) {
-            fwrite(u->out.data, 1, u->out.len, stdout);
+            ds_outputs_lines(w->sc->outs, u->out.data, u->out.len);
             ds_buf_reset(&u->out);
         }
         return;
@@ -158,6 +184,8 @@ static void unit_free(unit *u)
     ds_scan_result_free(&u->res);
     ds_buf_free(&u->out);
     ds_buf_free(&u->err);
+    ds_buf_free(&u->ferr);
+    ds_split_file_unref(u->split);
     if (u->spill)
         fclose(u->spill);
     free(u);
@@ -171,6 +199,15 @@ static ds_status on_findings(void *ctx, const ds_record *rec, const ds_finding *
     ds_scan_result *r = &w->u->res;
     ds_file_result *file = w->cur;
     const ds_scan_opts *o = w->sc->o;
+    if (n && (w->sc->baseline || w->sc->wbase)) {
+        /* --baseline: known findings are counted apart and nowhere else */
+        w->bl_keep = ds_xgrow(w->bl_keep, &w->bl_cap, n, sizeof *w->bl_keep);
+        size_t k = ds_baseline_filter(w->sc->baseline, w->sc->wbase, file->name, rec, f, n,
+                                      w->bl_keep);
+        r->baselined += n - k;
+        f = w->bl_keep;
+        n = k;
+    }
     ds_agg_add(file->agg, rec, f, n);
     for (size_t i = 0; i < n; i++) {
         ds_severity sev = f[i].rule->severity;
@@ -179,8 +216,13 @@ static ds_status on_findings(void *ctx, const ds_record *rec, const ds_finding *
             r->highest = sev;
         if (o->fail_on != DS_SEV_NONE && sev >= o->fail_on)
             r->failing++;
-        if (o->format == DS_OUT_JSONL)
+        if (w->sc->lines && !ds_outputs_lines_done(w->sc->outs)) {
+            /* a spool line: keyed hash of the value, TAB, the JSONL object */
+            uint64_t h = ds_siphash_2_4((const uint8_t *)DS_REPORT_KEY, f[i].match,
+                                        f[i].match_len);
+            ds_buf_printf(&w->u->out, "%016llx\t", (unsigned long long)h);
             ds_finding_jsonl(&w->u->out, file->name, rec, &f[i], o->show_values);
+        }
     }
     if (n)
         unit_flush_out(w, 0);
@@ -199,9 +241,15 @@ static void file_error(worker *w, const ds_error *err)
         ds_buf b = {0};
         ds_buf_printf(&b, "%s: %s", where, err->msg);
         f->error = b.data;
+        if (w->u->split)
+            w->u->file_err = (long)w->u->res.nerrors;
         res_add_error(&w->u->res, where, err->msg);
     }
-    if (f->nerrors <= MAX_ERRORS_PER_FILE)
+    if (f->nerrors > MAX_ERRORS_PER_FILE)
+        return;
+    if (w->u->split && !w->direct) /* emit() caps them over the whole file */
+        ds_buf_printf(&w->u->ferr, "dsaudit: %s: %s\n", where, err->msg);
+    else
         unit_message(w, where, err->msg);
 }
 
@@ -217,13 +265,20 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
     ds_error err;
     ds_error_clear(&err);
     ds_source *src = NULL;
-    ds_status rc = ds_source_open(st, fmt, &sc->src_opts, &src, &err);
+    const ds_scan_opts *o = sc->o;
+    ds_status rc =
+        ds_source_open(st, fmt, w->u->split ? &w->u->src_opts : &sc->src_opts, &src, &err);
     if (rc != DS_OK) {
         file_error(w, &err);
         w->cur = NULL;
         return DS_OK;
     }
     uint64_t last = 0;
+    uint64_t name_hash = sc->sample_thr != UINT64_MAX ? ds_sample_name_hash(name) : 0;
+    uint64_t scanned = 0, over = 0;
+    /* --max-time-per-file, and PCRE2 limit hits of this file */
+    double deadline = o->max_time_per_file > 0 ? now() + o->max_time_per_file : 0;
+    uint64_t limit_hits0 = ds_detector_stats(w->det)->limit_hits;
     for (;;) {
         const ds_record *rec;
         ds_error_clear(&err);
@@ -238,7 +293,24 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
             file_error(w, &err);
             break;
         }
+        if (o->max_records && rec->index > o->max_records) {
+            /* --max-records: records 1..N only; this one was read, not scanned */
+            f->truncated = 1;
+            over = !rec->more;
+            break;
+        }
+        if (!ds_sample_keep(o->seed, name_hash, rec->index, sc->sample_thr))
+            continue;
+        scanned += !rec->more;
         ds_detector_scan(w->det, rec, &sink, &err);
+        if (deadline && now() > deadline) {
+            ds_error_set(&err, DS_ELIMIT, name,
+                         "scanning took longer than %g s; not scanned past record %llu "
+                         "(use --max-time-per-file)",
+                         o->max_time_per_file, (unsigned long long)rec->index);
+            file_error(w, &err);
+            break;
+        }
         if (sc->progress) {
             uint64_t off = ds_stream_offset(st);
             __atomic_add_fetch(&sc->bytes_done, off - last, __ATOMIC_RELAXED);
@@ -247,8 +319,17 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
                 progress_tick(sc, 0);
         }
     }
+    const ds_detect_stats *ds = ds_detector_stats(w->det);
+    if (ds->limit_hits > limit_hits0) {
+        ds_error_set(&err, DS_ELIMIT, name,
+                     "PCRE2 match limit reached on %llu value%s (rule %s): not fully scanned",
+                     (unsigned long long)(ds->limit_hits - limit_hits0),
+                     ds->limit_hits - limit_hits0 == 1 ? "" : "s", ds->limit_rule->id);
+        file_error(w, &err);
+    }
     const ds_source_stats *ss = ds_source_stats_get(src);
-    f->records = ss->records;
+    f->records = ss->records - over;
+    f->records_scanned = scanned;
     f->malformed = ss->malformed;
     f->ragged = ss->ragged;
     f->invalid_utf8 = ss->invalid_utf8;
@@ -256,7 +337,8 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
     f->bytes = ds_stream_offset(st);
     f->encoding = ds_stream_encoding(st);
     ds_source_close(src);
-    if (f->nerrors > MAX_ERRORS_PER_FILE) {
+    ds_agg_set_hints(f->agg, sc->rs); /* SPEC §5.3 column-name hints */
+    if (f->nerrors > MAX_ERRORS_PER_FILE && !(w->u->split && !w->direct)) {
         char msg[96];
         snprintf(msg, sizeof msg, "%llu more errors not shown",
                  (unsigned long long)(f->nerrors - MAX_ERRORS_PER_FILE));
@@ -300,7 +382,26 @@ static void scan_unit(worker *w, unit *u)
     ds_error err;
     ds_error_clear(&err);
     const char *paths[1] = {u->path};
-    ds_status rc = ds_walk(paths, 1, &w->sc->walk_opts, &v, &err);
+    const ds_walk_opts *wo = &w->sc->walk_opts;
+    ds_walk_opts ranged;
+    if (u->split) {
+        /* one range of the file, numbered as in a whole-file read */
+        ds_range r = ds_split_file_range(u->split, u->range);
+        u->src_opts = w->sc->src_opts;
+        if (ds_split_file_bases(u->split, u->range, &u->src_opts.line_base,
+                                &u->src_opts.record_base, &err) != DS_OK) {
+            res_add_error(&u->res, err.where[0] ? err.where : u->path, err.msg);
+            unit_message(w, err.where[0] ? err.where : u->path, err.msg);
+            w->u = NULL;
+            return;
+        }
+        ranged = *wo;
+        ranged.ranged = 1;
+        ranged.range_start = r.start;
+        ranged.range_end = r.end;
+        wo = &ranged;
+    }
+    ds_status rc = ds_walk(paths, 1, wo, &v, &err);
     if (rc != DS_OK && rc != DS_DONE) {
         res_add_error(&u->res, err.where[0] ? err.where : u->path, err.msg);
         unit_message(w, err.where[0] ? err.where : u->path, err.msg);
@@ -311,27 +412,78 @@ static void scan_unit(worker *w, unit *u)
 
 /* ---- putting results together, in order -------------------------------------- */
 
+/* A range's error lines, so that a file read in ranges shows the same first
+ * MAX_ERRORS_PER_FILE errors, and the same count of the others, as one read. */
+static void emit_range_errors(scan_ctx *sc, unit *u)
+{
+    if (u->range == 0)
+        sc->range_errs = 0;
+    const char *p = u->ferr.data, *end = p ? p + u->ferr.len : NULL;
+    uint64_t shown = sc->range_errs < MAX_ERRORS_PER_FILE ? sc->range_errs : MAX_ERRORS_PER_FILE;
+    if (p)
+        fflush(stdout);
+    while (p && p < end && shown < MAX_ERRORS_PER_FILE) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        fwrite(p, 1, n, stderr);
+        p += n;
+        shown++;
+    }
+    const ds_file_result *f = u->res.nfiles ? &u->res.files[0] : NULL;
+    if (f)
+        sc->range_errs += f->nerrors;
+    if (u->range + 1 == ds_split_file_n(u->split) && sc->range_errs > MAX_ERRORS_PER_FILE) {
+        fflush(stdout);
+        fprintf(stderr, "dsaudit: %s: %llu more errors not shown\n", f ? f->name : u->path,
+                (unsigned long long)(sc->range_errs - MAX_ERRORS_PER_FILE));
+    }
+}
+
 static void emit(scan_ctx *sc, unit *u)
 {
     ds_scan_result *t = &sc->total;
     if (u->spill) {
         rewind(u->spill);
-        char buf[65536];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, u->spill)) > 0)
-            fwrite(buf, 1, n, stdout);
+        char *line = NULL;
+        size_t lcap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &lcap, u->spill)) > 0)
+            ds_outputs_lines(sc->outs, line, (size_t)n);
+        free(line);
     }
     if (u->out.len)
-        fwrite(u->out.data, 1, u->out.len, stdout);
+        ds_outputs_lines(sc->outs, u->out.data, u->out.len);
+    if (u->split)
+        emit_range_errors(sc, u);
     if (u->err.len) {
         fflush(stdout);
         fwrite(u->err.data, 1, u->err.len, stderr);
     }
-    /* move the unit's files and errors into the total */
+    /* move the unit's files and errors into the total; a later range of a
+     * file is folded into the file's entry */
     for (size_t i = 0; i < u->res.nfiles; i++) {
+        ds_file_result *uf = &u->res.files[i];
+        ds_file_result *last = t->nfiles ? &t->files[t->nfiles - 1] : NULL;
+        if (u->split && u->range > 0 && last && uf->status != DS_FILE_SKIPPED &&
+            last->status != DS_FILE_SKIPPED && strcmp(last->name, uf->name) == 0) {
+            if (last->error && u->file_err >= 0 && (size_t)u->file_err < u->res.nerrors) {
+                /* the file's first error came from an earlier range */
+                ds_message *m = &u->res.errors[u->file_err];
+                free(m->where);
+                free(m->msg);
+                memmove(m, m + 1, (u->res.nerrors - (size_t)u->file_err - 1) * sizeof *m);
+                u->res.nerrors--;
+            }
+            ds_sched_merge_file(last, uf);
+            continue;
+        }
         t->files = ds_xgrow(t->files, &t->fcap, t->nfiles + 1, sizeof *t->files);
-        t->files[t->nfiles++] = u->res.files[i];
+        t->files[t->nfiles++] = *uf;
+        if (!u->split)
+            ds_sketch_budget(&t->files[t->nfiles - 1], &sc->sketches);
     }
+    if (u->split && u->range + 1 == ds_split_file_n(u->split) && t->nfiles)
+        ds_sketch_budget(&t->files[t->nfiles - 1], &sc->sketches);
     u->res.nfiles = 0;
     for (size_t i = 0; i < u->res.nerrors; i++) {
         t->errors = ds_xgrow(t->errors, &t->ecap, t->nerrors + 1, sizeof *t->errors);
@@ -340,6 +492,7 @@ static void emit(scan_ctx *sc, unit *u)
     u->res.nerrors = 0;
     t->findings += u->res.findings;
     t->failing += u->res.failing;
+    t->baselined += u->res.baselined;
     if (u->res.highest > t->highest)
         t->highest = u->res.highest;
     if (u->res.incomplete)
@@ -408,9 +561,69 @@ static void submit(scan_ctx *sc, unit *u)
 }
 
 /* Expansion callbacks (main thread): units and the messages between them. */
+/* --shard by file: does this run take the next item of the expansion? */
+static int shard_take(scan_ctx *sc)
+{
+    const ds_scan_opts *o = sc->o;
+    if (!o->shard_n || sc->shard_single)
+        return 1;
+    return ds_shard_owns(sc->shard_seq++, o->shard_k, o->shard_n);
+}
+
+/* A plain JSONL/text file read in record-aligned ranges: by every worker
+ * when it is at least --split-min bytes, and by byte ranges across shards
+ * when --shard names one such file. 0 when path is read as one unit. */
+static int submit_ranges(scan_ctx *sc, const char *path)
+{
+    const ds_scan_opts *o = sc->o;
+    if ((sc->nworkers < 2 && !sc->shard_single) || strcmp(path, "-") == 0)
+        return 0;
+    uint64_t size = 0;
+    ds_format fmt = ds_walk_probe_leaf(path, &sc->walk_opts, &size);
+    if (!ds_split_format_ok(fmt))
+        return 0;
+    uint64_t from = 0, to = size;
+    ds_error err;
+    ds_error_clear(&err);
+    if (sc->shard_single) {
+        ds_split_file *all = ds_split_file_new(path, fmt, 0, size, o->shard_n, &err);
+        if (!all)
+            return 0;
+        ds_range r = ds_split_file_range(all, o->shard_k);
+        ds_split_file_unref(all);
+        from = r.start;
+        to = r.end;
+    } else if (size < o->split_min) {
+        return 0;
+    }
+    size_t n = sc->nworkers >= 2 && to - from >= o->split_min ? sc->nworkers : 1;
+    ds_split_file *sf = ds_split_file_new(path, fmt, from, to, n, &err);
+    if (!sf)
+        return 0;
+    /* every unit's reference first: submit() may emit (and free) range 0
+     * before the last range is submitted */
+    for (size_t k = 1; k < n; k++)
+        ds_split_file_ref(sf);
+    for (size_t k = 0; k < n; k++) {
+        unit *u = ds_xcalloc(1, sizeof *u);
+        u->path = ds_xstrdup(path);
+        u->split = sf;
+        u->range = k;
+        u->file_err = -1;
+        submit(sc, u);
+    }
+    return 1;
+}
+
 static ds_status on_unit(void *ctx, const char *path)
 {
     scan_ctx *sc = ctx;
+    if (!shard_take(sc))
+        return DS_OK;
+    if (submit_ranges(sc, path))
+        return DS_OK;
+    if (sc->shard_single && sc->o->shard_k != 0)
+        return DS_OK; /* could not be cut after all: shard 1 reads it whole */
     unit *u = ds_xcalloc(1, sizeof *u);
     u->path = ds_xstrdup(path);
     submit(sc, u);
@@ -420,6 +633,8 @@ static ds_status on_unit(void *ctx, const char *path)
 static void on_expand_skip(void *ctx, const char *name, const char *reason, uint64_t bytes)
 {
     scan_ctx *sc = ctx;
+    if (!shard_take(sc))
+        return;
     unit *u = ds_xcalloc(1, sizeof *u);
     on_skip_res(&u->res, sc->o, name, reason, bytes);
     if (sc->o->strict)
@@ -430,6 +645,8 @@ static void on_expand_skip(void *ctx, const char *name, const char *reason, uint
 static void on_expand_error(void *ctx, const ds_error *err)
 {
     scan_ctx *sc = ctx;
+    if (!shard_take(sc))
+        return;
     unit *u = ds_xcalloc(1, sizeof *u);
     const char *where = err->where[0] ? err->where : "-";
     res_add_error(&u->res, where, err->msg);
@@ -490,6 +707,37 @@ static void collect_limits(scan_ctx *sc, worker *w)
     }
 }
 
+/* --baseline and --write-baseline. A new baseline keeps the salt of the one
+ * read, or of the file it replaces, so that fingerprints stay comparable and
+ * a regenerated baseline differs only by what changed. 0 on error (printed). */
+static int scan_baselines(scan_ctx *sc, const ds_scan_opts *o)
+{
+    ds_error err;
+    ds_error_clear(&err);
+    if (o->baseline && ds_baseline_load(o->baseline, &sc->baseline, &err) != DS_OK) {
+        fprintf(stderr, "dsaudit: %s: %s\n", err.where, err.msg);
+        return 0;
+    }
+    sc->total.has_baseline = o->baseline != NULL;
+    if (!o->write_baseline)
+        return 1;
+    ds_baseline *old = NULL;
+    if (!sc->baseline && access(o->write_baseline, F_OK) == 0 &&
+        ds_baseline_load(o->write_baseline, &old, &err) != DS_OK) {
+        fprintf(stderr, "dsaudit: %s: %s (not overwritten)\n", err.where, err.msg);
+        return 0;
+    }
+    const ds_baseline *salt_of = sc->baseline ? sc->baseline : old;
+    sc->wbase = ds_baseline_new(salt_of ? ds_baseline_salt(salt_of) : NULL);
+    ds_baseline_free(old);
+    if (!sc->wbase) {
+        fprintf(stderr, "dsaudit: %s: no random bytes for the baseline salt\n",
+                o->write_baseline);
+        return 0;
+    }
+    return 1;
+}
+
 int ds_cmd_scan(int argc, char **argv)
 {
     ds_scan_opts o;
@@ -505,12 +753,24 @@ int ds_cmd_scan(int argc, char **argv)
     }
     scan_ctx sc;
     memset(&sc, 0, sizeof sc);
+    sc.outs = ds_outputs_open(o.format_name, &o.outputs, o.max_findings);
+    if (!sc.outs) {
+        ds_ruleset_free(rs);
+        ds_scan_opts_free(&o);
+        return 2;
+    }
+    sc.lines = ds_outputs_want_lines(sc.outs);
+    char started[32] = "";
+    if (o.timestamps)
+        ds_iso_time(started);
     sc.o = &o;
     sc.rs = rs;
     sc.total.rules = rs;
     sc.total.fail_on = o.fail_on;
     ds_source_opts_default(&sc.src_opts);
     sc.src_opts.max_field = o.max_field;
+    sc.src_opts.max_json_depth = o.max_json_depth;
+    sc.src_opts.max_columns = (size_t)o.max_columns;
     ds_walk_opts_default(&sc.walk_opts);
     sc.walk_opts.max_depth = o.max_depth;
     sc.walk_opts.max_ratio = o.max_ratio;
@@ -523,8 +783,25 @@ int ds_cmd_scan(int argc, char **argv)
     sc.walk_opts.nexclude = o.exclude.n;
     sc.progress = o.progress == 1 || (o.progress == -1 && isatty(2));
     sc.t0 = now();
+    /* sampling and sharding (input/split.h, cli/schedule.h) */
+    sc.sample_thr = ds_sample_threshold(o.sample_rate);
+    sc.total.sample_rate = o.sample_rate;
+    sc.total.sample_seed = o.seed;
+    sc.total.max_records = o.max_records;
+    sc.total.shard_k = o.shard_k;
+    sc.total.shard_n = o.shard_n;
+    if (o.shard_n && o.npaths == 1 && strcmp(o.paths[0], "-") != 0) {
+        uint64_t size;
+        sc.shard_single = ds_split_format_ok(ds_walk_probe_leaf(o.paths[0], &sc.walk_opts, &size));
+    }
 
     int status = 2;
+    if (ds_ignore_load_for_scan(o.paths, o.npaths, &o.exclude) != 0)
+        goto out;
+    sc.walk_opts.exclude = (const char *const *)o.exclude.v;
+    sc.walk_opts.nexclude = o.exclude.n;
+    if (!scan_baselines(&sc, &o))
+        goto out;
     unsigned jobs = o.jobs ? o.jobs : default_jobs();
     if (!new_detector(&sc, &sc.main_worker))
         goto out;
@@ -562,6 +839,7 @@ int ds_cmd_scan(int argc, char **argv)
             pthread_join(sc.workers[i].th, NULL);
             collect_limits(&sc, &sc.workers[i]);
             ds_detector_free(sc.workers[i].det);
+            free(sc.workers[i].bl_keep);
         }
         free(sc.workers);
         free(sc.ring);
@@ -581,14 +859,50 @@ int ds_cmd_scan(int argc, char **argv)
                 "scanned)\n",
                 sc.total.limit_rule, (unsigned long long)sc.total.limit_hits,
                 sc.total.limit_hits == 1 ? "" : "s");
+    if (ds_cli_run_checks(&sc.total, &o) != 0) /* metadata and compliance checks (init.c) */
+        sc.total.incomplete = 1;
     fflush(stdout);
-    if (o.format == DS_OUT_TEXT) {
-        ds_report_opts ropts = {o.quiet, isatty(1) && !getenv("NO_COLOR")};
-        ds_report_text(&sc.total, &ropts, stdout);
+    {
+        char finished[32] = "";
+        if (o.timestamps)
+            ds_iso_time(finished);
+        ds_buf settings = {0};
+        ds_scan_settings_json(&o, &settings);
+        ds_report_ctx ctx;
+        memset(&ctx, 0, sizeof ctx);
+        ctx.tool_version = DS_VERSION;
+        ctx.rules_digest = ds_ruleset_digest(rs);
+        ctx.argv = (const char *const *)argv;
+        ctx.argc = (size_t)argc;
+        ctx.started = o.timestamps ? started : NULL;
+        ctx.finished = o.timestamps ? finished : NULL;
+        ctx.min_confidence = o.min_confidence;
+        ctx.show_values = o.show_values;
+        ctx.quiet = o.quiet;
+        ctx.color = isatty(1) && !getenv("NO_COLOR");
+        ctx.max_findings = o.max_findings;
+        ctx.settings_json = settings.data;
+        if (sc.baseline || sc.wbase)
+            ctx.fingerprint_salt = ds_baseline_salt(sc.baseline ? sc.baseline : sc.wbase);
+        int wrc = ds_outputs_finish(sc.outs, &sc.total, &ctx);
+        if (sc.wbase) {
+            ds_error_clear(&err);
+            if (ds_baseline_write(sc.wbase, o.write_baseline, &err) != DS_OK) {
+                fprintf(stderr, "dsaudit: %s: %s\n", err.where, err.msg);
+                wrc = -1;
+            }
+        }
+        ds_buf_free(&settings);
+        fflush(stdout);
+        status = ds_scan_exit_status(&sc.total);
+        if (wrc != 0)
+            status = 2;
     }
-    fflush(stdout);
-    status = ds_scan_exit_status(&sc.total);
 out:
+    ds_baseline_free(sc.baseline);
+    ds_baseline_free(sc.wbase);
+    free(sc.main_worker.bl_keep);
+    ds_outputs_free(sc.outs);
     ds_scan_result_free(&sc.total);
     ds_detector_free(sc.main_worker.det);
     ds_ruleset_free(rs);

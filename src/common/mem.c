@@ -61,7 +61,8 @@ char *ds_xstrdup(const char *s)
 char *ds_xstrndup(const char *s, size_t n)
 {
     char *d = ds_xmalloc(n + 1);
-    memcpy(d, s, n);
+    if (n) /* s may be NULL when n is 0 (memcpy wants valid pointers) */
+        memcpy(d, s, n);
     d[n] = '\0';
     return d;
 }

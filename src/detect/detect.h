@@ -11,7 +11,12 @@
  *   rule base confidence (patterns set it; a validator-backed rule is high)
  *   + 0.15 when a context word of the rule is within context_window bytes
  *   + 0.15 when the field name matches one of the rule's columns
+ *   + 0.15 (person_signal: boost) when the sentence holds a person signal
  *   capped at 1.0; context_required rules need one of the two.
+ * person_signal: required caps a match without a person signal in its
+ * sentence (pronoun, first person, kinship word, title, capitalised first
+ * name: lexicons/person_signals.txt) at 0.3, below the default threshold.
+ * lexicon: a match whose lexicon group is not in its lexicon is dropped.
  * Findings below opts.min_confidence are dropped. */
 #ifndef DS_DETECT_DETECT_H
 #define DS_DETECT_DETECT_H
@@ -25,6 +30,8 @@
 
 #define DS_CONF_CONTEXT 0.15
 #define DS_CONF_COLUMN 0.15
+#define DS_CONF_PERSON 0.15     /* person_signal: boost, with a signal in the sentence */
+#define DS_CONF_TOPIC_ONLY 0.3  /* person_signal: required, without one (below 0.5) */
 #define DS_DEFAULT_MIN_CONFIDENCE 0.5
 
 typedef struct ds_finding {

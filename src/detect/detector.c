@@ -22,8 +22,11 @@ struct ds_detector {
     size_t nhits;
     ds_finding *f;
     size_t nf, fcap;
+    unsigned char *drop; /* drop_nested's marks, one per finding */
+    size_t dcap;
     ds_detect_stats st;
-    /* current field */
+    /* current record and field */
+    const ds_record *rec;
     const ds_field *field;
     size_t field_idx;
     int norm_done;
@@ -40,7 +43,7 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
         free(d);
         return ds_error_set(err, DS_ENOMEM, NULL, "cannot allocate Vectorscan scratch");
     }
-    d->md = pcre2_match_data_create(1, NULL);
+    d->md = pcre2_match_data_create(rs->max_groups + 1, NULL);
     d->mctx = pcre2_match_context_create(NULL);
     d->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
     if (!d->md || !d->mctx || !d->jit) {
@@ -70,6 +73,7 @@ void ds_detector_free(ds_detector *d)
     free(d->first_end);
     free(d->hits);
     free(d->f);
+    free(d->drop);
     free(d);
 }
 
@@ -166,6 +170,204 @@ static void push(ds_detector *d, const ds_crule *r, const char *v, size_t s, siz
                                  .confidence = conf};
 }
 
+/* 1 when every lexicon group of pattern pat that took part in the match
+ * (ovector of d->md) is an entry of its lexicon. */
+static int lexicons_ok(ds_detector *d, const ds_crule *r, const ds_cpattern *pat, const char *v)
+{
+    if (!pat->lex_group)
+        return 1;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+    uint32_t nov = pcre2_get_ovector_count(d->md);
+    for (size_t l = 0; l < r->def.nlexicons; l++) {
+        int g = pat->lex_group[l];
+        if (g < 0 || (uint32_t)g >= nov || ov[2 * g] == PCRE2_UNSET)
+            continue;
+        char f[256];
+        size_t fl = ds_lex_fold(v + ov[2 * g], ov[2 * g + 1] - ov[2 * g], 1, f, sizeof f);
+        if (fl == SIZE_MAX)
+            return 0;
+        int found = 0;
+        for (size_t k = 0; k < r->lex[l].nsets && !found; k++)
+            found = ds_lexset_has(r->lex[l].sets[k], f, fl);
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- person signals (rule key person_signal) ------------------------------ */
+
+#define SENTENCE_MAX 400 /* bytes searched on each side of a match */
+
+static int is_upper_ascii(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+/* Byte length of a word character at v[i] (0: not one). Typographic
+ * apostrophes and quotes end words. */
+static size_t word_char(const char *v, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)v[i];
+    if (c < 0x80)
+        return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9');
+    if (c == 0xE2 && i + 1 < len && (unsigned char)v[i + 1] == 0x80)
+        return 0; /* U+2000..U+203F: punctuation, apostrophes */
+    if (c == 0xC2)
+        return 0; /* U+0080..U+00BF: NBSP, guillemets... */
+    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return i + n <= len ? n : len - i;
+}
+
+/* A sentence end at v[i]: a newline, or . ! ? followed by a space, except
+ * after one- or two-letter capitalised abbreviations (M., Dr., St.). */
+static int sentence_end(const char *v, size_t len, size_t i)
+{
+    char c = v[i];
+    if (c == '\n')
+        return 1;
+    if (c != '.' && c != '!' && c != '?')
+        return 0;
+    if (i + 1 < len && v[i + 1] != ' ' && v[i + 1] != '\n' && v[i + 1] != '\t')
+        return 0;
+    if (c == '.') {
+        size_t k = i;
+        while (k > 0 && word_char(v, len, k - 1) == 1)
+            k--;
+        if (i - k >= 1 && i - k <= 2 && is_upper_ascii((unsigned char)v[k]))
+            return 0;
+    }
+    return 1;
+}
+
+/* Capitalised word: an upper-case first letter (ASCII or Latin-1), then
+ * lower case. */
+static int capitalised(const char *w, size_t n)
+{
+    unsigned char c = (unsigned char)w[0];
+    size_t i;
+    if (is_upper_ascii(c))
+        i = 1;
+    else if (c == 0xC3 && n > 1 && (unsigned char)w[1] >= 0x80 && (unsigned char)w[1] <= 0x9E)
+        i = 2;
+    else
+        return 0;
+    if (i >= n)
+        return 0;
+    for (; i < n; i++)
+        if (is_upper_ascii((unsigned char)w[i]))
+            return 0;
+    return 1;
+}
+
+/* End of the word starting at or after i (skipping spaces), or i when none. */
+static size_t next_word_end(const char *v, size_t len, size_t hi, size_t i)
+{
+    while (i < hi && (v[i] == ' ' || v[i] == '\'' || v[i] == '-'))
+        i++;
+    size_t n;
+    while (i < hi && (n = word_char(v, len, i)) != 0)
+        i += n;
+    return i;
+}
+
+/* 1 when the text from a to the end of the next one or two words is a [not]
+ * phrase ("il y", "il faut"): the signal word at a does not count there. */
+static int not_phrase(const ds_signals *sg, const char *v, size_t len, size_t hi, size_t a,
+                      size_t e)
+{
+    if (!sg->not_words || !sg->not_words->n)
+        return 0;
+    size_t z = e;
+    for (int k = 0; k < 3; k++) {
+        size_t nz = next_word_end(v, len, hi, z);
+        if (nz == z || nz - a > 60)
+            return 0;
+        z = nz;
+        char f[200];
+        size_t fl = ds_lex_fold(v + a, z - a, 0, f, sizeof f);
+        if (fl != SIZE_MAX && ds_lexset_has(sg->not_words, f, fl))
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the sentence around [s,e) holds a person signal outside [s,e). */
+static int has_person_signal(const ds_detector *d, const char *v, size_t len, size_t s, size_t e)
+{
+    const ds_signals *sg = &d->rs->signals;
+    if (!sg->words)
+        return 0;
+    size_t lo = s, hi = e;
+    while (lo > 0 && s - lo < SENTENCE_MAX && !sentence_end(v, len, lo - 1))
+        lo--;
+    while (hi < len && hi - e < SENTENCE_MAX && !sentence_end(v, len, hi))
+        hi++;
+    int first = 1;
+    for (size_t i = lo; i < hi;) {
+        size_t n = word_char(v, len, i);
+        if (!n) {
+            i++;
+            continue;
+        }
+        size_t a = i;
+        while (i < hi && (n = word_char(v, len, i)) != 0)
+            i += n;
+        size_t wl = i - a;
+        int was_first = first;
+        first = 0;
+        if (a < e && i > s)
+            continue; /* the match itself */
+        if (wl > 40)
+            continue;
+        char f[176];
+        /* all-caps words (US, IT) are acronyms, not pronouns; "I" is fine */
+        int caps = wl >= 2 && is_upper_ascii((unsigned char)v[a]) &&
+                   is_upper_ascii((unsigned char)v[a + 1]);
+        if (!caps) {
+            size_t fl = ds_lex_fold(v + a, wl, 0, f, sizeof f - 2);
+            if (fl != SIZE_MAX) {
+                if (ds_lexset_has(sg->words, f, fl) && !not_phrase(sg, v, len, hi, a, i))
+                    return 1;
+                /* elided forms (j', m') and abbreviations (m., dr.) */
+                int apos = i < len && (v[i] == '\'' ||
+                                       (i + 2 < len && (unsigned char)v[i] == 0xE2 &&
+                                        (unsigned char)v[i + 1] == 0x80 &&
+                                        (unsigned char)v[i + 2] == 0x99));
+                if (apos || (i < len && v[i] == '.')) {
+                    f[fl] = apos ? '\'' : '.';
+                    f[fl + 1] = '\0';
+                    if (ds_lexset_has(sg->words, f, fl + 1))
+                        return 1;
+                }
+            }
+        }
+        if (sg->nnames && capitalised(v + a, wl)) {
+            /* a capitalised first word is a name only when another
+             * capitalised word follows it (Marie Dupont, not "Hope for") */
+            if (was_first) {
+                size_t k = i;
+                while (k < hi && v[k] == ' ')
+                    k++;
+                size_t m = k;
+                while (m < hi && (n = word_char(v, len, m)) != 0)
+                    m += n;
+                if (m == k || !capitalised(v + k, m - k) || (k < e && m > s))
+                    continue;
+            }
+            size_t fl = ds_lex_fold(v + a, wl, 0, f, sizeof f);
+            if (fl == SIZE_MAX || ds_lexset_has(sg->not_words, f, fl))
+                continue;
+            fl = ds_lex_fold(v + a, wl, 1, f, sizeof f);
+            if (fl != SIZE_MAX)
+                for (size_t k = 0; k < sg->nnames; k++)
+                    if (ds_lexset_has(sg->names[k], f, fl))
+                        return 1;
+        }
+    }
+    return 0;
+}
+
 /* Decide on one regex match [s,e) of rule r in v. */
 static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len, size_t s,
                     size_t e, uint64_t base_off)
@@ -185,11 +387,21 @@ static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len
         if (rc >= 0)
             return;
     }
+    if (r->nnot_cols && ds_colpat_match(r->not_cols, r->nnot_cols, field_norm(d)))
+        return;
     int ctx = has_context(r, v, len, s, e);
     int col = r->ncolumns && ds_crule_column_match(r, field_norm(d));
     if (r->def.context_required && !ctx && !col)
         return;
     double conf = r->pub.confidence + (ctx ? DS_CONF_CONTEXT : 0) + (col ? DS_CONF_COLUMN : 0);
+    if (r->def.person_signal != DS_PSIG_NONE) {
+        /* a column of the rule (diagnosis, religion) is about the record's person */
+        int sig = col || has_person_signal(d, v, len, s, e);
+        if (sig && r->def.person_signal == DS_PSIG_BOOST)
+            conf += DS_CONF_PERSON;
+        else if (!sig && r->def.person_signal == DS_PSIG_REQUIRED && conf > DS_CONF_TOPIC_ONLY)
+            conf = DS_CONF_TOPIC_ONLY;
+    }
     if (conf > 1.0)
         conf = 1.0;
     if (conf + 1e-9 < d->o.min_confidence)
@@ -224,7 +436,7 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
         size_t s = ov[0], e = ov[1];
         if (s >= own)
             return;
-        if (e > s)
+        if (e > s && lexicons_ok(d, r, pat, v))
             confirm(d, r, v, len, s, e, base_off);
         start = e > s ? e : e + 1;
         while (start < len && ((unsigned char)v[start] & 0xC0) == 0x80)
@@ -236,6 +448,21 @@ static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
+}
+
+/* 1 when another field of the record, non-empty, matches r's column_pair. */
+static int has_pair_field(const ds_detector *d, const ds_crule *r)
+{
+    for (size_t i = 0; i < d->rec->nfields; i++) {
+        const ds_field *o = &d->rec->fields[i];
+        if (i == d->field_idx || o->value_len == 0)
+            continue;
+        char norm[256];
+        ds_name_normalise(o->name, o->name_len, norm, sizeof norm);
+        if (ds_colpat_match(r->pair_cols, r->npair_cols, norm))
+            return 1;
+    }
+    return 0;
 }
 
 static void scan_value(ds_detector *d, const ds_field *f)
@@ -272,7 +499,8 @@ static void scan_value(ds_detector *d, const ds_field *f)
     if (rs->has_column_only && f->value_off == 0 && len > 0) {
         for (size_t i = 0; i < rs->nrules; i++) {
             const ds_crule *r = &rs->rules[i];
-            if (r->def.column_only && ds_crule_column_match(r, field_norm(d))) {
+            if (r->def.column_only && ds_crule_column_match(r, field_norm(d)) &&
+                (!r->npair_cols || has_pair_field(d, r))) {
                 size_t e = f->own_len < f->value_len ? own : len;
                 push(d, r, v, 0, e, base, r->pub.confidence);
             }
@@ -313,19 +541,65 @@ static int cmp_finding(const void *a, const void *b)
     return 0;
 }
 
+/* 1 when finding x gives way to finding y of the same type in the same
+ * field: y is longer and holds x, or y has the same span and a higher
+ * confidence (or the same, and comes first in rule order). */
+static int nested_in(const ds_finding *x, const ds_finding *y)
+{
+    if (x == y || x->field != y->field || y->start > x->start || x->end > y->end)
+        return 0;
+    if (x->rule != y->rule && strcmp(x->rule->type, y->rule->type) != 0)
+        return 0;
+    if (y->end - y->start > x->end - x->start)
+        return 1;
+    return y->confidence > x->confidence + 1e-9 ||
+           (y->confidence + 1e-9 >= x->confidence && y < x);
+}
+
+/* Drop a finding nested in a longer finding of the same type ("Sylvie LAVAL"
+ * inside "Mme Sylvie LAVAL"), or repeating its span: one name, one finding.
+ * d->f is sorted. */
+static void drop_nested(ds_detector *d)
+{
+    d->drop = ds_xgrow(d->drop, &d->dcap, d->nf, 1);
+    for (size_t i = 0; i < d->nf; i++) {
+        const ds_finding *x = &d->f[i];
+        int drop = 0;
+        for (size_t j = i; j-- > 0 && !drop && i - j <= 64;) {
+            if (d->f[j].field != x->field)
+                break;
+            drop = nested_in(x, &d->f[j]);
+        }
+        for (size_t j = i + 1; j < d->nf && !drop; j++) {
+            if (d->f[j].field != x->field || d->f[j].start > x->start)
+                break;
+            drop = nested_in(x, &d->f[j]);
+        }
+        d->drop[i] = (unsigned char)drop;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < d->nf; i++)
+        if (!d->drop[i])
+            d->f[o++] = d->f[i];
+    d->nf = o;
+}
+
 ds_status ds_detector_scan(ds_detector *d, const ds_record *rec, const ds_sink *sink,
                            ds_error *err)
 {
     (void)err;
     d->nf = 0;
+    d->rec = rec;
     for (size_t i = 0; i < rec->nfields; i++) {
         d->field = &rec->fields[i];
         d->field_idx = i;
         d->norm_done = 0;
         scan_value(d, d->field);
     }
-    if (d->nf > 1)
+    if (d->nf > 1) {
         qsort(d->f, d->nf, sizeof *d->f, cmp_finding);
+        drop_nested(d);
+    }
     if (sink && sink->on_findings)
         return sink->on_findings(sink->ctx, rec, d->f, d->nf);
     return DS_OK;

@@ -15,17 +15,25 @@ static ds_status on_findings(void *ctx, const ds_record *rec, const ds_finding *
     (void)rec;
     hit_ctx *h = ctx;
     for (size_t i = 0; i < n; i++)
-        if (f[i].rule == h->want)
+        if (f[i].rule == h->want && f[i].field == 0)
             h->hit = 1;
     return DS_OK;
 }
 
-/* Scan one example value as a one-field record; 1 if rule r fired. */
+/* Scan one example value as a one-field record (two fields for a column_pair
+ * rule: the first pair column, value "1", is added); 1 if rule r fired on the
+ * example field. */
 static int example_fires(ds_detector *d, const ds_rule *r, const ds_rule_example *ex)
 {
     const char *name = ex->field ? ex->field : "value";
-    ds_field f = {name, strlen(name), ex->value, strlen(ex->value), 0, strlen(ex->value)};
-    ds_record rec = {1, 1, &f, 1, 0};
+    ds_field f[2] = {{name, strlen(name), ex->value, strlen(ex->value), 0, strlen(ex->value)}};
+    ds_record rec = {1, 1, f, 1, 0};
+    /* a column_pair rule's example record also holds the first pair column */
+    const ds_strv *pair = &r->def->column_pair;
+    if (pair->n) {
+        f[1] = (ds_field){pair->v[0], strlen(pair->v[0]), "1", 1, 0, 1};
+        rec.nfields = 2;
+    }
     hit_ctx h = {r, 0};
     ds_sink sink = {&h, on_findings};
     ds_detector_scan(d, &rec, &sink, NULL);

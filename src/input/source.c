@@ -26,6 +26,8 @@ void ds_source_opts_default(ds_source_opts *o)
     o->max_columns = 100000;
     o->csv_delim = 0;
     o->csv_header = -1;
+    o->line_base = 0;
+    o->record_base = 0;
 }
 
 ds_status ds_source_open(ds_stream *st, ds_format fmt, const ds_source_opts *opts,

@@ -66,6 +66,10 @@ typedef struct ds_source_opts {
     size_t max_columns;      /* CSV columns per row; default 100000 */
     int csv_delim;           /* 0: sniff among , ; TAB | */
     int csv_header;          /* -1: detect, 0: no header row, 1: header row */
+    /* Reading a byte range of a file (input/split.h): lines and records that
+     * come before it, added to the line and record numbers (text, JSONL;
+     * stats stay counts of this read). Default 0. */
+    uint64_t line_base, record_base;
 } ds_source_opts;
 
 void ds_source_opts_default(ds_source_opts *o);

@@ -132,6 +132,8 @@ typedef struct json_reader {
     int line_open; /* JSONL: the current line's newline is not consumed yet */
     int in_str, esc;
     size_t str_raw;  /* raw content bytes of the current string so far */
+    int str_high;    /* ... some of them >= 0x80: repair may triple them, so the
+                        string is diverted past max_field / 3 raw bytes */
     size_t str_from; /* where the current string's uncopied content starts in buf */
     uint64_t str_line;
     size_t tok_run; /* length of the current bare token */
@@ -185,6 +187,13 @@ static const unsigned char kind[256] = {
 };
 
 static const unsigned char str_stop[256] = {['"'] = 1, ['\\'] = 1, ['\n'] = 1};
+/* str_stop, plus the bytes >= 0x80 (until a string has one) */
+#define HI16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char str_stop_hi[256] = {
+    ['"'] = 1, ['\\'] = 1, ['\n'] = 1,
+    [0x80] = HI16, [0x90] = HI16, [0xa0] = HI16, [0xb0] = HI16, [0xc0] = HI16, [0xd0] = HI16,
+    [0xe0] = HI16, [0xf0] = HI16};
+#undef HI16
 
 /* ---- yajl allocation: out of memory aborts, as everywhere in dsaudit ---- */
 
@@ -775,7 +784,7 @@ static ds_status deliver(json_reader *r, const ds_record **rec, int more, int wi
     r->rec = (ds_record){r->index, r->rec_line, r->out, n, more};
     r->reset_store = 1;
     r->rec_done = !more;
-    r->src->stats.lines = r->line - 1;
+    r->src->stats.lines = r->line - 1 - r->src->opts.line_base;
     *rec = &r->rec;
     return DS_OK;
 }
@@ -855,6 +864,7 @@ static void reset_filter(json_reader *r)
     r->in_str = 0;
     r->esc = 0;
     r->str_raw = 0;
+    r->str_high = 0;
     r->tok_run = 0;
 }
 
@@ -1029,8 +1039,10 @@ static scan_res scan(json_reader *r, size_t *feed_end)
             for (;;) {
                 if (p == end)
                     goto out;
+                /* decoded, an invalid byte may take 3: see str_high */
+                size_t cap = r->str_high ? maxf / 3 : maxf;
                 if (r->esc) {
-                    if (r->str_raw == maxf) {
+                    if (r->str_raw >= cap) {
                         res = SCAN_DIVERT;
                         goto out;
                     }
@@ -1046,16 +1058,21 @@ static scan_res scan(json_reader *r, size_t *feed_end)
                     p++;
                     continue;
                 }
-                size_t room = maxf - r->str_raw;
+                size_t room = cap > r->str_raw ? cap - r->str_raw : 0;
                 size_t lim = end - p > room ? p + room : end;
                 size_t q = p;
-                while (q < lim && !str_stop[b[q]])
+                const unsigned char *stop = r->str_high ? str_stop : str_stop_hi;
+                while (q < lim && !stop[b[q]])
                     q++;
                 r->str_raw += q - p;
                 p = q;
                 if (p == end)
                     goto out;
                 unsigned char c = b[p];
+                if (c >= 0x80 && !r->str_high) {
+                    r->str_high = 1;
+                    continue;
+                }
                 if (c == '"') {
                     p++;
                     r->in_str = 0;
@@ -1065,7 +1082,7 @@ static scan_res scan(json_reader *r, size_t *feed_end)
                     res = SCAN_NEWLINE;
                     goto out;
                 }
-                if (r->str_raw == maxf) {
+                if (r->str_raw >= cap) {
                     res = SCAN_DIVERT;
                     goto out;
                 }
@@ -1110,6 +1127,7 @@ static scan_res scan(json_reader *r, size_t *feed_end)
                 r->in_str = 1;
                 r->esc = 0;
                 r->str_raw = 0;
+                r->str_high = 0;
                 r->str_from = ++p;
                 r->str_line = r->line;
                 break;
@@ -1358,14 +1376,18 @@ static int step(json_reader *r, ds_error *err, ds_status *out)
         if (!r->tracked) {
             const unsigned char *s = r->buf + r->pos;
             const unsigned char *nl = memchr(s, '\n', r->len - r->pos);
-            if (nl && (size_t)(nl - s) <= maxf) {
+            int valid = 0;
+            /* an invalid byte may take 3 once repaired: such a line goes
+             * through the filter unless it is short */
+            if (nl && (size_t)(nl - s) <= maxf &&
+                ((valid = valid_utf8(s, (size_t)(nl - s) + 1)) || (size_t)(nl - s) < maxf / 3)) {
                 size_t n = (size_t)(nl - s) + 1;
                 r->pos += n;
                 r->line++;
                 r->line_open = 0;
                 set_span(r, s, n, r->rec_line, 0, A_LINE_END);
                 r->sp_direct = 1;
-                r->sp_valid = valid_utf8(s, n);
+                r->sp_valid = valid;
                 return 0;
             }
             r->tracked = 1;
@@ -1550,6 +1572,7 @@ static ds_status json_next(ds_source *src, const ds_record **rec, ds_error *err)
             src->stats.lines = r->line - 1 + (r->any_bytes && r->last_byte != '\n');
             if (r->stop_line) /* not read to the end: lines up to where it stopped */
                 src->stats.lines = r->stop_line;
+            src->stats.lines -= src->opts.line_base;
             drop_handle(r);
             return DS_DONE;
         }
@@ -1584,7 +1607,8 @@ static ds_status json_open(ds_source *src, ds_error *err)
     r->src = src;
     r->jsonl = src->fmt == DS_FORMAT_JSONL;
     r->phase = r->jsonl ? P_LINE_START : P_DOC_START;
-    r->line = 1;
+    r->line = 1 + src->opts.line_base;
+    r->index = src->opts.record_base;
     ds_buf_reserve(&r->store, 4096);
     src->impl = r;
     return DS_OK;

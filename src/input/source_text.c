@@ -304,7 +304,7 @@ static ds_status text_open(ds_source *src, ds_error *err)
     (void)err;
     text_impl *t = ds_xcalloc(1, sizeof *t);
     vwin_init(&t->win, src->opts.max_field, src->opts.window_overlap);
-    t->line = 1;
+    t->line = 1 + src->opts.line_base;
     src->impl = t;
     return DS_OK;
 }

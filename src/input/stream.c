@@ -22,6 +22,8 @@ struct ds_stream {
     /* SRC_FD */
     int fd, own_fd;
     unsigned char *iobuf;
+    int ranged;              /* read [roff, roff + rlen) with pread */
+    uint64_t roff, rlen, rpos;
     /* SRC_MEM */
     const unsigned char *mem;
     size_t mem_len, mem_pos;
@@ -80,6 +82,19 @@ ds_status ds_stream_open_fd(int fd, int own_fd, const char *name, const ds_strea
     return DS_OK;
 }
 
+ds_status ds_stream_open_fd_range(int fd, int own_fd, uint64_t off, uint64_t len,
+                                  const char *name, const ds_stream_opts *opts, ds_stream **out,
+                                  ds_error *err)
+{
+    ds_status rc = ds_stream_open_fd(fd, own_fd, name, opts, out, err);
+    if (rc == DS_OK) {
+        (*out)->ranged = 1;
+        (*out)->roff = off;
+        (*out)->rlen = len;
+    }
+    return rc;
+}
+
 ds_status ds_stream_open_mem(const void *data, size_t len, const char *name,
                              const ds_stream_opts *opts, ds_stream **out, ds_error *err)
 {
@@ -123,7 +138,16 @@ static ds_status raw_fill(ds_stream *s, ds_error *err)
             s->mem_pos = s->mem_len;
             return DS_OK;
         case SRC_FD: {
-            ssize_t r = read(s->fd, s->iobuf, IOBUF_SIZE);
+            ssize_t r;
+            if (s->ranged) {
+                uint64_t left = s->rlen - s->rpos;
+                size_t want = left < IOBUF_SIZE ? (size_t)left : IOBUF_SIZE;
+                r = want ? pread(s->fd, s->iobuf, want, (off_t)(s->roff + s->rpos)) : 0;
+                if (r > 0)
+                    s->rpos += (uint64_t)r;
+            } else {
+                r = read(s->fd, s->iobuf, IOBUF_SIZE);
+            }
             if (r < 0) {
                 if (errno == EINTR)
                     continue;

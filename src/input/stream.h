@@ -40,6 +40,14 @@ typedef struct ds_stream_opts {
 ds_status ds_stream_open_fd(int fd, int own_fd, const char *name, const ds_stream_opts *opts,
                             ds_stream **out, ds_error *err);
 
+/* Open a stream over the bytes [off, off + len) of fd, read with pread(2)
+ * (the file offset is neither used nor moved). Otherwise as ds_stream_open_fd;
+ * a range that does not start at 0 should be opened without opts->decode
+ * (a BOM only means something at the start of a file). */
+ds_status ds_stream_open_fd_range(int fd, int own_fd, uint64_t off, uint64_t len,
+                                  const char *name, const ds_stream_opts *opts, ds_stream **out,
+                                  ds_error *err);
+
 /* Open a stream over memory (not copied: must outlive the stream). */
 ds_status ds_stream_open_mem(const void *data, size_t len, const char *name,
                              const ds_stream_opts *opts, ds_stream **out, ds_error *err);

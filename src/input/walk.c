@@ -36,10 +36,14 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
+#include "input/split.h"
 
 #define HEAD_MAX 4096            /* bytes looked at to decide what an input is */
 #define BLOCK_SIZE (64u * 1024u) /* libarchive and stdin read size */
-#define RATIO_FLOOR (1u << 20)   /* the ratio guard starts after 1 MiB of output */
+/* The ratio guard starts after 16 MiB of output: one gzip layer of a repeated
+ * byte reaches ~1030, so a small file of repetitive text must not trip the
+ * default 1000, and scanning 16 MiB of a real bomb costs a fraction of a second. */
+#define RATIO_FLOOR (16u << 20)
 #define MAX_HEADER_RETRIES 16    /* bad headers skipped in a row before giving up */
 
 typedef struct walker walker;
@@ -250,7 +254,8 @@ static void feed_fill_head(feed *f)
         size_t take = HEAD_MAX - f->head_len;
         if (take > n)
             take = n;
-        memcpy(f->head + f->head_len, p, take);
+        if (take) /* libarchive may hand out an empty block (p NULL) */
+            memcpy(f->head + f->head_len, p, take);
         f->head_len += take;
         if (take < n) {
             f->rest = p + take;
@@ -488,10 +493,21 @@ static int container_kind(const unsigned char *h, size_t n, const char *name)
     return K_NONE;
 }
 
+/* "data.csv.gz", "x.jsonl.zst": a name that says compressed records. */
+static int compressed_leaf_name(const char *name)
+{
+    static const char *const comp[] = {".gz", ".bz2", ".xz", ".zst", ".zstd", ".lz4", ".lzma"};
+    int compressed = 0;
+    for (size_t i = 0; i < sizeof comp / sizeof comp[0] && !compressed; i++)
+        compressed = has_suffix(name, comp[i]);
+    /* a NUL byte of content: only the name can make it a leaf format */
+    return compressed && ds_sniff_format(name, (const unsigned char *)"", 1, NULL) != DS_FORMAT_UNKNOWN;
+}
+
 /* The formats and filters of SPEC §3, plus raw (a compressed single file)
  * and empty. Not _all: that would add external-program filters and formats
  * (mtree, warc, iso9660...) that can mistake plain data for an archive. */
-static struct archive *archive_new(void)
+static struct archive *archive_new(int data_only)
 {
     struct archive *a = archive_read_new();
     if (!a)
@@ -502,6 +518,14 @@ static struct archive *archive_new(void)
     archive_read_support_filter_lzma(a);
     archive_read_support_filter_zstd(a);
     archive_read_support_filter_lz4(a);
+    if (data_only) {
+        /* "people.csv.gz": compressed data, whatever its bytes look like (a
+         * run of NULs reads as the end of a tar archive and would hide the
+         * rest) */
+        archive_read_support_format_empty(a);
+        archive_read_support_format_raw(a);
+        return a;
+    }
     archive_read_support_format_tar(a);
     archive_read_support_format_zip(a);
     archive_read_support_format_7zip(a);
@@ -639,7 +663,7 @@ static void layer_run(walker *w, layer *L)
 
 static ds_status new_archive(walker *w, layer *L)
 {
-    L->a = archive_new();
+    L->a = archive_new(compressed_leaf_name(L->name));
     if (!L->a) {
         w->fatal = ds_error_set(w->err, DS_ENOMEM, L->name, "cannot create an archive reader");
         return DS_ENOMEM;
@@ -826,6 +850,13 @@ static void layer_walk(layer *L)
             if (L->entries == 0 && archive_format(L->a) == ARCHIVE_FORMAT_EMPTY &&
                 archive_filter_count(L->a) > 1)
                 empty_leaf(w, L);
+            else if (L->entries == 0 && archive_filter_count(L->a) > 1 &&
+                     (archive_format(L->a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_TAR)
+                /* a tar end marker first: an empty .tar.gz, or compressed data
+                 * that starts with NUL bytes, whose rest would go unseen */
+                report_msg(w, DS_EFORMAT, L->name,
+                           "compressed data read as an empty tar archive (it starts with "
+                           "NUL bytes): nothing in it was scanned");
             return;
         }
         if (r == ARCHIVE_FATAL || (r < ARCHIVE_WARN && ++retries > MAX_HEADER_RETRIES)) {
@@ -878,8 +909,42 @@ static ssize_t read_head(int fd, unsigned char *buf, size_t cap)
     return (ssize_t)got;
 }
 
+ds_format ds_walk_probe_leaf(const char *path, const ds_walk_opts *opts, uint64_t *size)
+{
+    const char *reason = "";
+    *size = 0;
+    if (ds_sniff_format(path, NULL, 0, &reason) == DS_FORMAT_UNKNOWN)
+        return DS_FORMAT_UNKNOWN;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return DS_FORMAT_UNKNOWN;
+    struct stat st;
+    unsigned char head[HEAD_MAX];
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        n = read_head(fd, head, sizeof head);
+    close(fd);
+    if (n < 0)
+        return DS_FORMAT_UNKNOWN;
+    (void)opts;
+    if (container_kind(head, (size_t)n, path) != K_NONE)
+        return DS_FORMAT_UNKNOWN; /* skipped or opened as an archive: not split */
+    if (n >= 2 && ((head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF)))
+        return DS_FORMAT_UNKNOWN; /* UTF-16: bytes do not cut on lines */
+    ds_format fmt = ds_sniff_format(path, head, (size_t)n, &reason);
+    *size = (uint64_t)st.st_size;
+    return fmt;
+}
+
 static void walk_file(walker *w, const char *path, int nofollow)
 {
+    if (w->o->ranged && w->o->range_start > 0) {
+        /* a later range of a file that is no longer a plain leaf (it changed
+         * since it was cut): range 0 reads and reports all of it */
+        uint64_t sz;
+        if (!ds_split_format_ok(ds_walk_probe_leaf(path, w->o, &sz)))
+            return;
+    }
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
     if (fd < 0) {
         report_msg(w, DS_EIO, path, "cannot open: %s", strerror(errno));
@@ -940,7 +1005,17 @@ static void walk_file(walker *w, const char *path, int nofollow)
         return;
     }
     ds_stream *s = NULL;
-    ds_stream_open_fd(fd, 1, path, &w->o->stream, &s, NULL);
+    if (w->o->ranged) {
+        /* one range of the file: a BOM can only open range 0 */
+        ds_stream_opts so = w->o->stream;
+        if (w->o->range_start > 0)
+            so.decode = 0;
+        uint64_t end = w->o->range_end < size ? w->o->range_end : size;
+        uint64_t start = w->o->range_start < end ? w->o->range_start : end;
+        ds_stream_open_fd_range(fd, 1, start, end - start, path, &so, &s, NULL);
+    } else {
+        ds_stream_open_fd(fd, 1, path, &w->o->stream, &s, NULL);
+    }
     ds_status rc = w->v->on_input(w->v->ctx, path, fmt, s);
     ds_stream_close(s);
     if (rc == DS_DONE)

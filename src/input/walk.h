@@ -32,6 +32,12 @@ typedef struct ds_walk_opts {
     const char *const *exclude; /* fnmatch(3) globs matched against the path and
                                    its basename; matching inputs are skipped */
     size_t nexclude;
+    /* Read only the bytes [range_start, range_end) of a plain top-level file
+     * (one record-aligned range of it, see input/split.h; -j and --shard).
+     * When the file turns out not to be such a leaf, range 0 (range_start
+     * 0) reads it whole and other ranges read nothing. */
+    int ranged;
+    uint64_t range_start, range_end;
 } ds_walk_opts;
 
 void ds_walk_opts_default(ds_walk_opts *o);
@@ -71,6 +77,12 @@ typedef ds_status (*ds_walk_unit_fn)(void *ctx, const char *path);
  * DS_DONE stops the expansion (returned). */
 ds_status ds_walk_expand(const char *const *paths, size_t n, const ds_walk_opts *opts,
                          const ds_walk_visitor *v, ds_walk_unit_fn on_unit, ds_error *err);
+
+/* For splitting a file into ranges: the format ds_walk would read the
+ * regular file `path` as, when it is a plain leaf (not a compressed file or
+ * an archive, not UTF-16), else DS_FORMAT_UNKNOWN. *size gets its size.
+ * Nothing is reported: ds_walk reports whatever is wrong later. */
+ds_format ds_walk_probe_leaf(const char *path, const ds_walk_opts *opts, uint64_t *size);
 
 /* Format of a leaf input from its name (extension, after stripping a
  * compression suffix) and its first bytes. Returns DS_FORMAT_UNKNOWN and a

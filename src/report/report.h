@@ -28,6 +28,11 @@ typedef struct ds_file_result {
     char *error;        /* first error message ("WHERE: MSG"), or NULL */
     uint64_t nerrors;
     uint64_t records, bytes, malformed, ragged, invalid_utf8, windowed;
+    /* Sampling (--sample, --max-records): records that went through the
+     * detector (== records without sampling), and 1 when reading stopped at
+     * --max-records before the end of the file. */
+    uint64_t records_scanned;
+    int truncated;
     ds_agg *agg;        /* NULL for skipped files */
 } ds_file_result;
 
@@ -49,8 +54,22 @@ typedef struct ds_scan_result {
     const ds_ruleset *rules;
     ds_severity fail_on;    /* DS_SEV_NONE: never fail */
     int incomplete;         /* some input was not read completely */
+    /* A sample, not a full audit (--sample RATE --seed S, --max-records N):
+     * sample_rate 1 and max_records 0 when every record was scanned. The
+     * counts are those of the scanned records; a report extrapolates with
+     * records / records_scanned (per file) and says it is an estimate. */
+    double sample_rate;
+    uint64_t sample_seed;
+    uint64_t max_records;
+    /* --shard K/N: this run scanned shard shard_k (0-based) of shard_n; 0/0
+     * when not sharded. */
+    unsigned shard_k, shard_n;
     ds_checks *checks;      /* metadata and compliance checks; NULL when not run */
     uint64_t failing_checks;/* failed checks at or above --fail-on */
+    /* --baseline: findings left out because the baseline holds them (they are
+     * in no other count); 0 without a baseline */
+    uint64_t baselined;
+    int has_baseline;
 } ds_scan_result;
 
 typedef struct ds_report_opts {

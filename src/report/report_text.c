@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/human.h"
 #include "report/report.h"
 
 int ds_scan_exit_status(const ds_scan_result *r)
@@ -13,21 +14,6 @@ int ds_scan_exit_status(const ds_scan_result *r)
     return 0;
 }
 
-static void human_bytes(uint64_t b, char *out, size_t cap)
-{
-    static const char *unit[] = {"B", "KB", "MB", "GB", "TB"};
-    double v = (double)b;
-    int u = 0;
-    while (v >= 1000.0 && u < 4) {
-        v /= 1000.0;
-        u++;
-    }
-    if (u == 0)
-        snprintf(out, cap, "%llu B", (unsigned long long)b);
-    else
-        snprintf(out, cap, "%.1f %s", v, unit[u]);
-}
-
 typedef struct colors {
     const char *bold, *red, *yellow, *green, *dim, *off;
 } colors;
@@ -37,32 +23,102 @@ static const char *sev_color(const colors *c, ds_severity s)
     return s >= DS_SEV_HIGH ? c->red : s >= DS_SEV_MEDIUM ? c->yellow : c->dim;
 }
 
-typedef struct type_total {
-    const char *type;
-    uint64_t n;
-} type_total;
-
-static void add_total(type_total **t, size_t *n, const char *type, uint64_t k)
+/* Names come from the data: control characters (an escape sequence in a
+ * file or column name would drive the terminal) are printed as \xHH. With
+ * width > 0, at most width characters (UTF-8 aware), padded with spaces. */
+static void put_name(FILE *out, const char *s, int width)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*t)[i].type, type) == 0) {
-            (*t)[i].n += k;
-            return;
+    int chars = 0;
+    const unsigned char *p = (const unsigned char *)(s ? s : "");
+    for (; *p; p++) {
+        if ((*p & 0xc0) != 0x80) {
+            if (width > 0 && chars == width - 1 && p[1]) {
+                /* one column left and more to come: an ellipsis */
+                size_t rest = 0;
+                for (const unsigned char *q = p; *q; q++)
+                    rest += (*q & 0xc0) != 0x80;
+                if (rest > 1) {
+                    fputs("\xe2\x80\xa6", out);
+                    chars++;
+                    break;
+                }
+            }
+            chars++;
         }
-    *t = realloc(*t, (*n + 1) * sizeof **t);
-    if (!*t)
-        abort();
-    (*t)[*n].type = type;
-    (*t)[*n].n = k;
-    (*n)++;
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(out, "\\x%02x", *p);
+        else
+            fputc(*p, out);
+    }
+    for (; width > 0 && chars < width; chars++)
+        fputc(' ', out);
 }
 
-static int cmp_total(const void *a, const void *b)
+static int name_width(const char *s)
 {
-    const type_total *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    return strcmp(x->type, y->type);
+    int n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        n += (*p & 0xc0) != 0x80 ? (*p < 0x20 || *p == 0x7f ? 4 : 1) : 0;
+    return n;
+}
+
+static int has_findings(const ds_file_result *f)
+{
+    size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
+    for (size_t k = 0; k < nf; k++)
+        if (ds_agg_field(f->agg, k)->ntypes)
+            return 1;
+    return 0;
+}
+
+/* -q: one line per problem, nothing else (pre-commit and CI logs):
+ *   FILE: FIELD: TYPE: N findings in R/T records (SEVERITY)
+ *   FILE: incomplete: MESSAGE
+ *   check ID: fail (SEVERITY): TITLE
+ * A problem is a type at or above --fail-on, an input read in part, or a
+ * failed check at or above --fail-on. */
+static void report_quiet(const ds_scan_result *r, const colors *c, FILE *out)
+{
+    for (size_t i = 0; i < r->nfiles; i++) {
+        const ds_file_result *f = &r->files[i];
+        size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
+        for (size_t k = 0; k < nf; k++) {
+            const ds_field_agg *fa = ds_agg_field(f->agg, k);
+            for (size_t t = 0; t < fa->ntypes; t++) {
+                const ds_type_agg *ta = &fa->types[t];
+                if (r->fail_on == DS_SEV_NONE || ta->severity < r->fail_on)
+                    continue;
+                put_name(out, f->name, 0);
+                fputs(": ", out);
+                put_name(out, fa->name, 0);
+                fprintf(out, ": %s: %llu finding%s in %llu/%llu records (%s%s%s)\n", ta->type,
+                        (unsigned long long)ta->findings, ta->findings == 1 ? "" : "s",
+                        (unsigned long long)ta->records, (unsigned long long)fa->records,
+                        sev_color(c, ta->severity), ds_severity_name(ta->severity), c->off);
+            }
+        }
+    }
+    for (size_t i = 0; i < r->nerrors; i++) {
+        put_name(out, r->errors[i].where, 0);
+        fprintf(out, ": %sincomplete%s: ", c->red, c->off);
+        put_name(out, r->errors[i].msg, 0);
+        fputc('\n', out);
+    }
+    if (r->limit_hits)
+        fprintf(out, "rule %s: %sincomplete%s: PCRE2 match limit reached on %llu value%s\n",
+                r->limit_rule ? r->limit_rule : "?", c->red, c->off,
+                (unsigned long long)r->limit_hits, r->limit_hits == 1 ? "" : "s");
+    if (r->checks && r->fail_on != DS_SEV_NONE)
+        for (size_t i = 0; i < r->checks->n; i++) {
+            const ds_check *k = &r->checks->v[i];
+            if (k->status != DS_CHECK_FAIL || k->severity < r->fail_on)
+                continue;
+            fputs("check ", out);
+            put_name(out, k->id, 0);
+            fprintf(out, ": %sfail%s (%s): ", c->red, c->off, ds_severity_name(k->severity));
+            put_name(out, k->title, 0);
+            fputc('\n', out);
+        }
 }
 
 void ds_report_text(const ds_scan_result *r, const ds_report_opts *o, FILE *out)
@@ -70,88 +126,93 @@ void ds_report_text(const ds_scan_result *r, const ds_report_opts *o, FILE *out)
     colors c = {"", "", "", "", "", ""};
     if (o && o->color)
         c = (colors){"\033[1m", "\033[31m", "\033[33m", "\033[32m", "\033[2m", "\033[0m"};
-    int quiet = o && o->quiet;
-    uint64_t records = 0, bytes = 0, skipped_bytes = 0;
-    size_t nread = 0, nskipped = 0;
+    if (o && o->quiet) {
+        report_quiet(r, &c, out);
+        return;
+    }
+    ds_summary s;
+    ds_summary_build(r, &s);
+    char hb[32], hs[32];
+    ds_human_bytes(s.bytes, hb, sizeof hb);
+    ds_human_bytes(s.skipped_bytes, hs, sizeof hs);
+    fprintf(out, "%sdsaudit%s: %zu file%s read, %llu records, %s", c.bold, c.off, s.nread,
+            s.nread == 1 ? "" : "s", (unsigned long long)s.records, hb);
+    if (s.nskipped)
+        fprintf(out, "; %zu skipped (%s)", s.nskipped, hs);
+    fputs("\n\n", out);
+
+    /* column widths over all files, so the tables line up */
+    int wf = 5, wt = 4;
     for (size_t i = 0; i < r->nfiles; i++) {
         const ds_file_result *f = &r->files[i];
-        if (f->status == DS_FILE_SKIPPED) {
-            nskipped++;
-            skipped_bytes += f->bytes;
-            continue;
+        size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
+        for (size_t k = 0; k < nf; k++) {
+            const ds_field_agg *fa = ds_agg_field(f->agg, k);
+            if (!fa->ntypes)
+                continue;
+            int l = name_width(fa->name);
+            if (l > wf)
+                wf = l > 32 ? 32 : l;
+            for (size_t t = 0; t < fa->ntypes; t++) {
+                l = name_width(fa->types[t].type);
+                if (l > wt)
+                    wt = l;
+            }
         }
-        nread++;
-        records += f->records;
-        bytes += f->bytes;
     }
-    char hb[32], hs[32];
-    human_bytes(bytes, hb, sizeof hb);
-    human_bytes(skipped_bytes, hs, sizeof hs);
-    if (!quiet) {
-        fprintf(out, "%sdsaudit%s: %zu file%s read, %llu records, %s", c.bold, c.off, nread,
-                nread == 1 ? "" : "s", (unsigned long long)records, hb);
-        if (nskipped)
-            fprintf(out, "; %zu skipped (%s)", nskipped, hs);
-        fputs("\n\n", out);
-    }
-
-    type_total *tot = NULL;
-    size_t ntot = 0;
     for (size_t i = 0; i < r->nfiles; i++) {
         const ds_file_result *f = &r->files[i];
         if (f->status == DS_FILE_SKIPPED)
             continue;
-        size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
-        int any = 0;
-        size_t w = 5;
-        for (size_t k = 0; k < nf; k++) {
-            const ds_field_agg *fa = ds_agg_field(f->agg, k);
-            if (fa->ntypes) {
-                any = 1;
-                size_t l = strlen(fa->name);
-                if (l > w)
-                    w = l > 40 ? 40 : l;
-            }
-        }
-        if (!any) {
-            if (!quiet)
-                fprintf(out, "%s%s%s (%s, %llu records): %snothing found%s\n", c.bold, f->name,
-                        c.off, ds_format_name(f->format), (unsigned long long)f->records, c.green,
-                        c.off);
+        fputs(c.bold, out);
+        put_name(out, f->name, 0);
+        fprintf(out, "%s (%s, %llu records)", c.off, ds_format_name(f->format),
+                (unsigned long long)f->records);
+        if (!has_findings(f)) {
+            fprintf(out, ": %snothing found%s\n", c.green, c.off);
             continue;
         }
-        fprintf(out, "%s%s%s (%s, %llu records)\n", c.bold, f->name, c.off,
-                ds_format_name(f->format), (unsigned long long)f->records);
+        fputc('\n', out);
+        size_t nf = ds_agg_nfields(f->agg);
         for (size_t k = 0; k < nf; k++) {
             const ds_field_agg *fa = ds_agg_field(f->agg, k);
             for (size_t t = 0; t < fa->ntypes; t++) {
                 const ds_type_agg *ta = &fa->types[t];
                 double share = fa->records ? 100.0 * (double)ta->records / (double)fa->records : 0;
-                fprintf(out, "  %-*.*s  %-20s %6llu in %llu/%llu records (%.1f%%)  %s%s%s\n",
-                        (int)w, (int)w, t == 0 ? fa->name : "", ta->type,
+                fputs("  ", out);
+                put_name(out, t == 0 ? fa->name : "", wf);
+                fputs("  ", out);
+                put_name(out, ta->type, wt);
+                fprintf(out, " %6llu in %llu/%llu records (%.1f%%)  %s%s%s\n",
                         (unsigned long long)ta->findings, (unsigned long long)ta->records,
                         (unsigned long long)fa->records, share, sev_color(&c, ta->severity),
                         ds_severity_name(ta->severity), c.off);
-                add_total(&tot, &ntot, ta->type, ta->findings);
             }
         }
     }
-    if (nskipped) {
+    if (s.nskipped) {
         fputc('\n', out);
         for (size_t i = 0; i < r->nfiles; i++) {
             const ds_file_result *f = &r->files[i];
             if (f->status != DS_FILE_SKIPPED)
                 continue;
-            human_bytes(f->bytes, hs, sizeof hs);
-            fprintf(out, "skipped: %s: %s (%s)\n", f->name, f->skip_reason ? f->skip_reason : "",
-                    hs);
+            ds_human_bytes(f->bytes, hs, sizeof hs);
+            fputs("skipped: ", out);
+            put_name(out, f->name, 0);
+            fputs(": ", out);
+            put_name(out, f->skip_reason, 0);
+            fprintf(out, " (%s)\n", hs);
         }
     }
     if (r->nerrors || r->limit_hits) {
         fputc('\n', out);
-        for (size_t i = 0; i < r->nerrors; i++)
-            fprintf(out, "%sincomplete%s: %s: %s\n", c.red, c.off, r->errors[i].where,
-                    r->errors[i].msg);
+        for (size_t i = 0; i < r->nerrors; i++) {
+            fprintf(out, "%sincomplete%s: ", c.red, c.off);
+            put_name(out, r->errors[i].where, 0);
+            fputs(": ", out);
+            put_name(out, r->errors[i].msg, 0);
+            fputc('\n', out);
+        }
         if (r->limit_hits)
             fprintf(out,
                     "%sincomplete%s: rule %s: PCRE2 match limit reached on %llu value%s, not "
@@ -159,28 +220,68 @@ void ds_report_text(const ds_scan_result *r, const ds_report_opts *o, FILE *out)
                     c.red, c.off, r->limit_rule ? r->limit_rule : "?",
                     (unsigned long long)r->limit_hits, r->limit_hits == 1 ? "" : "s");
     }
-    if (ntot) {
-        qsort(tot, ntot, sizeof *tot, cmp_total);
+    if (r->checks && (s.nchecks_failed || s.nchecks_warned)) {
+        fputc('\n', out);
+        /* checks: which metadata, then each failed or warned check with its
+         * evidence, legal basis and remedy (indented), then the DPIA score */
+        fputs("checks: metadata ", out);
+        put_name(out, r->checks->metadata_path ? r->checks->metadata_path : "(none found)", 0);
+        if (r->checks->metadata_format)
+            fprintf(out, " (%s)", r->checks->metadata_format);
+        fputs(", scan date ", out);
+        put_name(out, r->checks->scan_date ? r->checks->scan_date : "?", 0);
+        fputc('\n', out);
+        for (size_t i = 0; i < r->checks->n; i++) {
+            const ds_check *k = &r->checks->v[i];
+            if (k->status != DS_CHECK_FAIL && k->status != DS_CHECK_WARN)
+                continue;
+            fputs("check ", out);
+            put_name(out, k->id, 0);
+            fprintf(out, ": %s%s%s (%s%s): ", k->status == DS_CHECK_FAIL ? c.red : c.yellow,
+                    ds_check_status_name(k->status), c.off, ds_severity_name(k->severity),
+                    k->blocker ? ", blocker" : "");
+            put_name(out, k->title, 0);
+            fputc('\n', out);
+            const char *lab[3] = {"why", "basis", "fix"};
+            const char *val[3] = {k->evidence, k->basis, k->remedy};
+            for (int j = 0; j < 3; j++) {
+                if (!val[j])
+                    continue;
+                fprintf(out, "    %s: ", lab[j]);
+                put_name(out, val[j], 0);
+                fputc('\n', out);
+            }
+        }
+        if (r->checks->ndpia) {
+            fprintf(out, "dpia: %d of 9 WP248 criteria met", r->checks->dpia_score);
+            int nmet = 0;
+            for (size_t i = 0; i < r->checks->ndpia; i++)
+                if (r->checks->dpia[i].met == 1)
+                    fprintf(out, "%s%s", nmet++ ? ", " : " (", r->checks->dpia[i].id);
+            if (nmet)
+                fputc(')', out);
+            fprintf(out, ": DPIA %s\n", r->checks->dpia_required ? "required" : "not indicated");
+        }
+    }
+    if (s.ntypes) {
         fprintf(out, "\nfindings: %llu (", (unsigned long long)r->findings);
-        for (size_t i = 0; i < ntot; i++)
-            fprintf(out, "%s%s %llu", i ? ", " : "", tot[i].type, (unsigned long long)tot[i].n);
+        for (size_t i = 0; i < s.ntypes; i++)
+            fprintf(out, "%s%s %llu", i ? ", " : "", s.types[i].name,
+                    (unsigned long long)s.types[i].findings);
         fputs(")\n", out);
-    } else if (!quiet) {
+    } else {
         fputs("\nfindings: 0\n", out);
     }
-    free(tot);
-    int st = ds_scan_exit_status(r);
-    if (st == 2)
-        fprintf(out, "verdict: %sINCOMPLETE%s: some input could not be read completely (exit 2)\n",
-                c.red, c.off);
-    else if (st == 1)
-        fprintf(out, "verdict: %sFAIL%s: %llu finding%s at or above %s (exit 1)\n", c.red, c.off,
-                (unsigned long long)r->failing, r->failing == 1 ? "" : "s",
-                ds_severity_name(r->fail_on));
-    else if (!quiet)
-        fprintf(out, "verdict: %sPASS%s: nothing at or above %s\n", c.green, c.off,
-                r->fail_on == DS_SEV_NONE ? "the threshold (--fail-on none)"
-                                          : ds_severity_name(r->fail_on));
+    if (r->has_baseline)
+        fprintf(out, "baseline: %llu known finding%s not counted\n",
+                (unsigned long long)r->baselined, r->baselined == 1 ? "" : "s");
+    int st = s.status;
+    ds_buf why = {0};
+    ds_verdict_sentence(r, &why);
+    fprintf(out, "verdict: %s%s%s: %s\n", st == 0 ? c.green : c.red, ds_verdict_word(st), c.off,
+            why.data);
+    ds_buf_free(&why);
+    ds_summary_free(&s);
 }
 
 void ds_scan_result_free(ds_scan_result *r)

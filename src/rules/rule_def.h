@@ -36,6 +36,23 @@ typedef struct ds_rule_words {
     ds_strv words;
 } ds_rule_words;
 
+/* `lexicon: {NAME: [file, ...]}`: the text captured by the regex group named
+ * NAME (`(?<NAME>...)`; NAME `match` is the whole match) must be an entry of
+ * one of the files. Files are relative to the rule file's directory
+ * (built-in rules: patterns/). */
+typedef struct ds_rule_lexicon {
+    char *name;
+    ds_strv files;
+    ds_loc loc;  /* location of NAME */
+} ds_rule_lexicon;
+
+/* `person_signal:` what a person signal in the same sentence does. */
+typedef enum ds_person_signal {
+    DS_PSIG_NONE = 0, /* not looked for */
+    DS_PSIG_BOOST,    /* raises confidence when present */
+    DS_PSIG_REQUIRED  /* without one, confidence is capped below the default threshold */
+} ds_person_signal;
+
 typedef struct ds_rule_def {
     char *id;          /* required; [a-z0-9_.-]+, stable forever */
     char *type;        /* required; canonical type, e.g. EMAIL */
@@ -63,6 +80,12 @@ typedef struct ds_rule_def {
 
     ds_strv columns;   /* normalised field names that raise confidence */
     int column_only;   /* 1: every non-empty value of a matching column is a finding */
+    ds_strv column_pair; /* column_only: the record must also hold a non-empty field
+                          * whose name matches one of these (lat with lon) */
+    ds_strv exclude_columns; /* field names where the rule never reports (company, city) */
+    ds_rule_lexicon *lexicons; /* named-group lexicon checks */
+    size_t nlexicons;
+    ds_person_signal person_signal;
     ds_strv exclude;   /* PCRE2: a match whose text this finds is dropped */
     ds_strv allow;     /* exact matched values never reported */
 

@@ -6,6 +6,8 @@
 #include <hs.h>
 #include <pcre2.h>
 
+#include <stdint.h>
+
 #include "rules/rules.h"
 #include "rules/validators.h"
 
@@ -13,12 +15,45 @@
 #define DS_PCRE2_MATCH_LIMIT 1000000u
 #define DS_PCRE2_DEPTH_LIMIT 10000u
 
+/* A lexicon file loaded as a set of 64-bit hashes of its folded entries. */
+typedef struct ds_lexset {
+    char *path;       /* resolved path, for sharing between rules */
+    uint64_t *slots;  /* open addressing, 0 = empty */
+    size_t mask;      /* slots - 1 (a power of two minus one) */
+    size_t n;         /* entries */
+} ds_lexset;
+
+/* Fold a lexicon entry or a candidate for lookup into out (cap bytes,
+ * NUL-terminated): ASCII lower case, Latin-1 letters lower-cased and, with
+ * accents != 0, stripped of their accents (é -> e, œ -> oe); other bytes kept.
+ * Returns the length, or SIZE_MAX when the text does not fit. */
+size_t ds_lex_fold(const char *s, size_t n, int accents, char *out, size_t cap);
+uint64_t ds_lex_hash(const char *s, size_t n);
+int ds_lexset_has(const ds_lexset *l, const char *folded, size_t n);
+
+/* One `lexicon:` entry of a rule: the sets its files were loaded into. */
+typedef struct ds_clexicon {
+    const ds_lexset **sets;
+    size_t nsets;
+} ds_clexicon;
+
+/* Person signals (rule key person_signal), from lexicons/person_signals.txt:
+ * words (pronouns, kinship, titles) of the active languages, and name
+ * lexicons whose entries count when written capitalised. */
+typedef struct ds_signals {
+    ds_lexset *words;          /* folded without accent stripping */
+    ds_lexset *not_words;      /* [not]: capitalised non-names, "il y" phrases */
+    const ds_lexset **names;   /* folded with accent stripping */
+    size_t nnames;
+} ds_signals;
+
 typedef struct ds_cpattern {
     size_t rule;          /* index into ds_ruleset.rules */
     pcre2_code *re;       /* confirms candidates and gives the exact span */
     unsigned max_width;   /* longest possible match in bytes; 0 = unbounded */
     int in_db;            /* 1: Vectorscan finds its candidates; 0: PCRE2 on every value */
     int keyword;          /* 1: built from the rule's keywords */
+    int *lex_group;       /* per rule lexicon: capture group checked (0 = whole match), -1 = none */
 } ds_cpattern;
 
 typedef struct ds_crule {
@@ -32,6 +67,11 @@ typedef struct ds_crule {
     size_t nctx;
     char **columns;       /* normalised column names (fnmatch patterns) */
     size_t ncolumns;
+    char **pair_cols;     /* normalised column_pair names (fnmatch patterns) */
+    size_t npair_cols;
+    char **not_cols;      /* normalised exclude_columns names (fnmatch patterns) */
+    size_t nnot_cols;
+    ds_clexicon *lex;     /* def.nlexicons entries */
 } ds_crule;
 
 struct ds_ruleset {
@@ -44,7 +84,14 @@ struct ds_ruleset {
     size_t nalways;
     int has_column_only;
     char digest[32];
+    ds_lexset **lexsets;  /* every lexicon file loaded, shared by the rules */
+    size_t nlexsets;
+    ds_signals signals;   /* loaded when a rule has person_signal */
+    uint32_t max_groups;  /* largest capture count of any pattern (match data size) */
 };
+
+/* 1 when the normalised field name matches one of the patterns. */
+int ds_colpat_match(char *const *pats, size_t n, const char *norm_name);
 
 /* 1 when the normalised field name matches one of the rule's columns. */
 int ds_crule_column_match(const ds_crule *r, const char *norm_name);

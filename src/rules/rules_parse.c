@@ -781,8 +781,12 @@ static void words_free(ds_rule_words *w, size_t n)
     X(CONTEXT_REQUIRED, "context_required")                                                        \
     X(CONTEXT_WINDOW, "context_window")                                                            \
     X(KEYWORDS, "keywords")                                                                        \
+    X(PERSON_SIGNAL, "person_signal")                                                              \
+    X(LEXICON, "lexicon")                                                                          \
     X(COLUMNS, "columns")                                                                          \
     X(COLUMN_ONLY, "column_only")                                                                  \
+    X(COLUMN_PAIR, "column_pair")                                                                  \
+    X(EXCLUDE_COLUMNS, "exclude_columns")                                                          \
     X(EXCLUDE, "exclude")                                                                          \
     X(ALLOW, "allow")                                                                              \
     X(EXAMPLES, "examples")
@@ -876,6 +880,104 @@ static int get_window(parse_ctx *p, unsigned *dst)
         return fail(p, cur_loc(p), "invalid context_window '%s'; expected an integer from 1 to %u",
                     clip(&cb, s), WINDOW_MAX);
     *dst = (unsigned)v;
+    p->i++;
+    return 0;
+}
+
+/* A lexicon file name: relative, '/'-separated, no '..' component. */
+static int valid_lexicon_path(const char *s)
+{
+    if (!*s || *s == '/' || strchr(s, '\\'))
+        return 0;
+    for (const char *c = s; *c;) {
+        const char *e = strchr(c, '/');
+        size_t n = e ? (size_t)(e - c) : strlen(c);
+        if (n == 0 || (n == 2 && c[0] == '.' && c[1] == '.'))
+            return 0;
+        c += n + (e ? 1 : 0);
+        if (e && !*c)
+            return 0; /* trailing '/' */
+    }
+    return 1;
+}
+
+/* A regex group name: [A-Za-z_][A-Za-z0-9_]{0,31}. */
+static int valid_group_name(const char *s)
+{
+    size_t n = 0;
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
+        return 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+              (s[n] >= '0' && s[n] <= '9') || s[n] == '_'))
+            return 0;
+    return n <= 32;
+}
+
+/* `lexicon: {NAME: [file, ...], ...}` (a single file may be a scalar). */
+static int get_lexicons(parse_ctx *p, ds_rule_def *r)
+{
+    clipbuf cb;
+    if (cur(p)->type != YAML_MAPPING_START_EVENT)
+        return fail(p, cur_loc(p),
+                    "expected a mapping of group name to lexicon files for 'lexicon', found %s",
+                    describe(cur(p)));
+    size_t cap = 0, mstart = p->i;
+    ds_loc mloc = cur_loc(p);
+    for (p->i++; cur(p)->type != YAML_MAPPING_END_EVENT;) {
+        const yaml_event_t *k = cur(p);
+        ds_loc kloc = cur_loc(p);
+        if (k->type != YAML_SCALAR_EVENT || is_null(k))
+            return fail(p, kloc, "expected a group name as a key in 'lexicon', found %s",
+                        describe(k));
+        const char *name = sval(k);
+        if (!valid_group_name(name))
+            return fail(p, kloc,
+                        "invalid lexicon name '%s'; expected a regex group name like first or "
+                        "match",
+                        clip(&cb, name));
+        for (size_t j = 0; j < r->nlexicons; j++)
+            if (strcmp(r->lexicons[j].name, name) == 0)
+                return fail(p, kloc, "duplicate key '%s' (first at line %u)", name,
+                            first_key_loc(p, mstart, name).line);
+        r->lexicons = ds_xgrow(r->lexicons, &cap, r->nlexicons + 1, sizeof *r->lexicons);
+        ds_rule_lexicon *l = &r->lexicons[r->nlexicons++];
+        memset(l, 0, sizeof *l);
+        l->name = ds_xstrdup(name);
+        l->loc = kloc;
+        p->i++;
+        char what[64];
+        snprintf(what, sizeof what, "lexicon: %s", l->name);
+        if (get_strv(p, what, &l->files, 1, 1))
+            return -1;
+        for (size_t j = 0; j < l->files.n; j++)
+            if (!valid_lexicon_path(l->files.v[j]))
+                return fail(p, l->files.loc[j],
+                            "invalid lexicon file '%s'; expected a relative path without '..', "
+                            "like lexicons/names.txt",
+                            clip(&cb, l->files.v[j]));
+    }
+    p->i++;
+    if (r->nlexicons == 0)
+        return fail(p, mloc, "'lexicon' is an empty mapping");
+    return 0;
+}
+
+static int get_person_signal(parse_ctx *p, ds_rule_def *r)
+{
+    clipbuf cb;
+    if (want_scalar(p, "person_signal", "required, boost or none"))
+        return -1;
+    const char *s = sval(cur(p));
+    if (strcmp(s, "required") == 0)
+        r->person_signal = DS_PSIG_REQUIRED;
+    else if (strcmp(s, "boost") == 0)
+        r->person_signal = DS_PSIG_BOOST;
+    else if (strcmp(s, "none") == 0)
+        r->person_signal = DS_PSIG_NONE;
+    else
+        return fail(p, cur_loc(p), "invalid person_signal '%s'; expected required, boost or none",
+                    clip(&cb, s));
     p->i++;
     return 0;
 }
@@ -1005,6 +1107,10 @@ static int rule_value(parse_ctx *p, ds_rule_def *r, int k)
     case K_KEYWORDS: return get_words(p, name, &r->keywords, &r->nkeywords);
     case K_COLUMNS: return get_strv(p, name, &r->columns, 0, 0);
     case K_COLUMN_ONLY: return get_bool(p, name, &r->column_only);
+    case K_COLUMN_PAIR: return get_strv(p, name, &r->column_pair, 0, 1);
+    case K_EXCLUDE_COLUMNS: return get_strv(p, name, &r->exclude_columns, 0, 1);
+    case K_LEXICON: return get_lexicons(p, r);
+    case K_PERSON_SIGNAL: return get_person_signal(p, r);
     case K_EXCLUDE: return get_strv(p, name, &r->exclude, 0, 1);
     case K_ALLOW: return get_strv(p, name, &r->allow, 0, 0);
     case K_EXAMPLES: return get_examples(p, r);
@@ -1058,6 +1164,10 @@ static int parse_rule(parse_ctx *p, size_t num)
                         rule_keys[required[j]]);
     if (r->column_only && r->columns.n == 0)
         return fail(p, seen[K_COLUMN_ONLY], "'column_only: true' needs a non-empty 'columns' list");
+    if (r->column_pair.n && !r->column_only)
+        return fail(p, seen[K_COLUMN_PAIR], "'column_pair' needs 'column_only: true'");
+    if (r->nlexicons && r->regex.n == 0)
+        return fail(p, seen[K_LEXICON], "'lexicon' needs 'regex' (it checks regex groups)");
     if (r->regex.n == 0 && r->nkeywords == 0 && !r->column_only)
         return fail(p, r->loc, "%s needs 'regex', 'keywords' or 'column_only: true'", label);
     if (r->context_required && r->ncontext == 0 && r->columns.n == 0)
@@ -1176,6 +1286,13 @@ void ds_rule_def_clear(ds_rule_def *r)
     words_free(r->context, r->ncontext);
     words_free(r->keywords, r->nkeywords);
     strv_free(&r->columns);
+    strv_free(&r->column_pair);
+    strv_free(&r->exclude_columns);
+    for (size_t k = 0; k < r->nlexicons; k++) {
+        free(r->lexicons[k].name);
+        strv_free(&r->lexicons[k].files);
+    }
+    free(r->lexicons);
     strv_free(&r->exclude);
     strv_free(&r->allow);
     examples_free(r->positive, r->npositive);

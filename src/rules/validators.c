@@ -140,9 +140,13 @@ static const struct {
     {2, 36, 36, 14, 19, 0},        /* Diners Club International */
     {2, 38, 38, 14, 19, 0},        /* Diners Club */
     {4, 3528, 3589, 16, 19, 0},    /* JCB */
+    {2, 35, 35, 16, 16, 0},        /* JCB block as issued by test-data generators (Faker) */
+    {4, 2131, 2131, 15, 15, 0},    /* JCB, 15-digit legacy range */
+    {4, 1800, 1800, 15, 15, 0},    /* JCB, 15-digit legacy range */
     {2, 62, 62, 16, 19, 0},        /* UnionPay */
     {2, 50, 50, 12, 19, 0},        /* Maestro */
     {2, 56, 69, 12, 19, 0},        /* Maestro */
+    {1, 1, 1, 15, 15, 0},          /* UATP (airline cards) */
 };
 
 static int card_iin_ok(const char *d, size_t k)

@@ -110,12 +110,19 @@ int ds_valid_fr_vat(const char *s, size_t n)
  * DNI: 8 digits + letter "TRWAGMYFPDXBNJZSQVHLCKE"[number mod 23]; NIE: X, Y
  * or Z (read as 0, 1, 2) + 7 digits + the same letter (Real Decreto
  * 1553/2005; Ministerio del Interior, "Cálculo del dígito de control del
- * NIF/NIE"). All-zero numbers are refused. */
+ * NIF/NIE"). All-zero numbers are refused. A DNI below 10 000 000 is often
+ * written with 7 digits, without the leading zero: it is read as 0NNNNNNN. */
 int ds_valid_es_nif(const char *s, size_t n)
 {
     static const char letters[] = "TRWAGMYFPDXBNJZSQVHLCKE";
     char c[9];
-    if (ds_vd_compact(s, n, " .-", c, sizeof c) != 9)
+    int k = ds_vd_compact(s, n, " .-", c, sizeof c);
+    if (k == 8 && ds_vd_is_digits(c, 7)) {
+        memmove(c + 1, c, 8);
+        c[0] = '0';
+        k = 9;
+    }
+    if (k != 9)
         return 0;
     if (c[0] >= 'X' && c[0] <= 'Z')
         c[0] = (char)('0' + (c[0] - 'X'));
@@ -574,4 +581,186 @@ int ds_valid_ca_sin(const char *s, size_t n)
     if (ds_vd_compact(s, n, " -", c, sizeof c) != 9 || !ds_vd_is_digits(c, 9))
         return 0;
     return c[0] != '0' && c[0] != '8' && ds_vd_luhn(c, 9);
+}
+
+/* ---- Italy (VAT), Germany (VAT) -----------------------------------------
+ *
+ * Partita IVA (DPR 633/1972 art. 35; it.wikipedia "Partita IVA"): 11 digits,
+ * 7-digit company number, 3-digit provincial office (001-100, 120, 121, 888,
+ * 999), then a Luhn check digit. An optional IT prefix. */
+int ds_valid_it_vat(const char *s, size_t n)
+{
+    char c[13];
+    int k = ds_vd_compact(s, n, " ._-", c, sizeof c);
+    const char *d = c;
+    if (k == 13 && c[0] == 'I' && c[1] == 'T') {
+        d = c + 2;
+        k = 11;
+    }
+    if (k != 11 || !ds_vd_is_digits(d, 11) || ds_vd_is_same_char(d, 7))
+        return 0;
+    unsigned office = ds_vd_num(d + 7, 3);
+    if (!((office >= 1 && office <= 100) || office == 120 || office == 121 || office == 888 ||
+          office == 999))
+        return 0;
+    return ds_vd_luhn(d, 11);
+}
+
+/* USt-IdNr (Bundeszentralamt für Steuern; python-stdnum de/vat.py): DE and
+ * 9 digits, the first not 0, the last an ISO 7064 MOD 11,10 check digit. */
+int ds_valid_de_vat(const char *s, size_t n)
+{
+    char c[11];
+    if (ds_vd_compact(s, n, " .-", c, sizeof c) != 11 || c[0] != 'D' || c[1] != 'E' ||
+        !ds_vd_is_digits(c + 2, 9) || c[2] == '0')
+        return 0;
+    int product = 10;
+    for (size_t i = 2; i < 10; i++) {
+        int sum = (c[i] - '0' + product) % 10;
+        if (sum == 0)
+            sum = 10;
+        product = sum * 2 % 11;
+    }
+    int check = 11 - product;
+    if (check == 10)
+        check = 0;
+    return c[10] - '0' == check;
+}
+
+/* ---- Australia, India, Singapore ----------------------------------------
+ *
+ * ABN (Australian Taxation Office, "Format of the ABN"): 11 digits; subtract
+ * 1 from the first digit, weights 10 1 3 5 7 9 11 13 15 17 19, the sum is a
+ * multiple of 89. */
+int ds_valid_au_abn(const char *s, size_t n)
+{
+    static const unsigned w[11] = {10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19};
+    char c[11];
+    if (ds_vd_compact(s, n, " ", c, sizeof c) != 11 || !ds_vd_is_digits(c, 11) || c[0] == '0')
+        return 0;
+    unsigned sum = 0;
+    for (size_t i = 0; i < 11; i++)
+        sum += ((unsigned)(c[i] - '0') - (i == 0)) * w[i];
+    return sum % 89 == 0;
+}
+
+/* ACN (ASIC, "Australian Company Number (ACN) check digit"): 9 digits,
+ * weights 8..1 on the first 8, check = (10 - sum mod 10) mod 10. */
+int ds_valid_au_acn(const char *s, size_t n)
+{
+    char c[9];
+    if (ds_vd_compact(s, n, " ", c, sizeof c) != 9 || !ds_vd_is_digits(c, 9))
+        return 0;
+    unsigned sum = 0;
+    for (size_t i = 0; i < 8; i++)
+        sum += (unsigned)(c[i] - '0') * (unsigned)(8 - i);
+    return (unsigned)(c[8] - '0') == (10 - sum % 10) % 10 && !ds_vd_is_same_char(c, 9);
+}
+
+/* TFN (ATO; python-stdnum au/tfn.py): 9 digits, weights 1 4 3 7 5 8 6 9 10,
+ * the sum is a multiple of 11. */
+int ds_valid_au_tfn(const char *s, size_t n)
+{
+    static const unsigned w[9] = {1, 4, 3, 7, 5, 8, 6, 9, 10};
+    char c[9];
+    if (ds_vd_compact(s, n, " ", c, sizeof c) != 9 || !ds_vd_is_digits(c, 9) ||
+        ds_vd_is_same_char(c, 9))
+        return 0;
+    unsigned sum = 0;
+    for (size_t i = 0; i < 9; i++)
+        sum += (unsigned)(c[i] - '0') * w[i];
+    return sum % 11 == 0;
+}
+
+/* Medicare card number (Services Australia; published description of the
+ * check digit): 10 digits (11 with the individual reference), the first
+ * 2-6, the ninth = (weights 1 3 7 9 1 3 7 9 on the first 8) mod 10, the
+ * tenth (issue number) not 0. */
+int ds_valid_au_medicare(const char *s, size_t n)
+{
+    static const unsigned w[8] = {1, 3, 7, 9, 1, 3, 7, 9};
+    char c[11];
+    int k = ds_vd_compact(s, n, " ", c, sizeof c);
+    if ((k != 10 && k != 11) || !ds_vd_is_digits(c, (size_t)k) || c[0] < '2' || c[0] > '6')
+        return 0;
+    unsigned sum = 0;
+    for (size_t i = 0; i < 8; i++)
+        sum += (unsigned)(c[i] - '0') * w[i];
+    return (unsigned)(c[8] - '0') == sum % 10 && c[9] != '0';
+}
+
+/* Aadhaar (UIDAI): 12 digits, the first 2-9, the last a Verhoeff check digit
+ * (J. Verhoeff 1969; tables as in en.wikipedia "Verhoeff algorithm"). */
+int ds_valid_in_aadhaar(const char *s, size_t n)
+{
+    static const unsigned char d[10][10] = {
+        {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 2, 3, 4, 0, 6, 7, 8, 9, 5},
+        {2, 3, 4, 0, 1, 7, 8, 9, 5, 6}, {3, 4, 0, 1, 2, 8, 9, 5, 6, 7},
+        {4, 0, 1, 2, 3, 9, 5, 6, 7, 8}, {5, 9, 8, 7, 6, 0, 4, 3, 2, 1},
+        {6, 5, 9, 8, 7, 1, 0, 4, 3, 2}, {7, 6, 5, 9, 8, 2, 1, 0, 4, 3},
+        {8, 7, 6, 5, 9, 3, 2, 1, 0, 4}, {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}};
+    static const unsigned char p[8][10] = {
+        {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, {1, 5, 7, 6, 2, 8, 3, 0, 9, 4},
+        {5, 8, 0, 3, 7, 9, 6, 1, 4, 2}, {8, 9, 1, 6, 0, 4, 3, 5, 2, 7},
+        {9, 4, 5, 3, 1, 2, 6, 8, 7, 0}, {4, 2, 8, 6, 5, 7, 3, 9, 0, 1},
+        {2, 7, 9, 3, 8, 0, 6, 4, 1, 5}, {7, 0, 4, 6, 9, 1, 3, 2, 5, 8}};
+    char c[12];
+    if (ds_vd_compact(s, n, " -:", c, sizeof c) != 12 || !ds_vd_is_digits(c, 12) || c[0] < '2')
+        return 0;
+    unsigned check = 0;
+    for (size_t i = 0; i < 12; i++)
+        check = d[check][p[i % 8][c[11 - i] - '0']];
+    return check == 0;
+}
+
+/* NRIC/FIN (Immigration & Checkpoints Authority; python-stdnum has none;
+ * algorithm as in en.wikipedia "National Registration Identity Card"):
+ * S T F G M, 7 digits weighted 2 7 6 5 4 3 2, +4 for T and G, +3 for M;
+ * r = sum mod 11 indexes JZIHGFEDCBA (S, T), XWUTRQPNMLK (F, G) or
+ * KLJNPQRTUWX from the end (M). */
+int ds_valid_sg_nric(const char *s, size_t n)
+{
+    static const unsigned w[7] = {2, 7, 6, 5, 4, 3, 2};
+    char c[9];
+    if (ds_vd_compact(s, n, "", c, sizeof c) != 9 || !in_set(c[0], "STFGM") ||
+        !ds_vd_is_digits(c + 1, 7) || !is_upper(c[8]))
+        return 0;
+    unsigned sum = 0;
+    for (size_t i = 0; i < 7; i++)
+        sum += (unsigned)(c[1 + i] - '0') * w[i];
+    if (c[0] == 'T' || c[0] == 'G')
+        sum += 4;
+    else if (c[0] == 'M')
+        sum += 3;
+    unsigned r = sum % 11;
+    char want;
+    if (c[0] == 'S' || c[0] == 'T')
+        want = "JZIHGFEDCBA"[r];
+    else if (c[0] == 'F' || c[0] == 'G')
+        want = "XWUTRQPNMLK"[r];
+    else
+        want = "KLJNPQRTUWX"[10 - r];
+    return c[8] == want;
+}
+
+/* ---- Brazil ----------------------------------------------------------------
+ *
+ * CPF (Receita Federal, Instrução Normativa RFB 1548/2015; python-stdnum
+ * br/cpf.py): 11 digits, two mod 11 check digits (weights 10..2, then
+ * 11..2; remainder r gives (10 r) mod 11 mod 10). One digit repeated passes
+ * and is refused. */
+int ds_valid_br_cpf(const char *s, size_t n)
+{
+    char c[11];
+    if (ds_vd_compact(s, n, " .-", c, sizeof c) != 11 || !ds_vd_is_digits(c, 11) ||
+        ds_vd_is_same_char(c, 11))
+        return 0;
+    for (unsigned k = 9; k <= 10; k++) {
+        unsigned sum = 0;
+        for (unsigned i = 0; i < k; i++)
+            sum += (unsigned)(c[i] - '0') * (k + 1 - i);
+        if ((unsigned)(c[k] - '0') != sum * 10 % 11 % 10)
+            return 0;
+    }
+    return 1;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aggregate/agg.h"
 #include "common/buf.h"
 #include "detect/detect.h"
 #include "detect/examples.h"
@@ -306,5 +307,184 @@ Test(detect, builtin_rules_pass_their_examples)
     for (size_t i = 0; i < rs->npats; i++)
         cr_assert(rs->pats[i].in_db, "rule %s pattern not in the Vectorscan database",
                   rs->rules[rs->pats[i].rule].pub.id);
+    ds_ruleset_free(rs);
+}
+
+/* ---- lexicons, person signals, column pairs (issue 3) --------------------- */
+
+static const char *PAIR_RULE =
+    "rules:\n"
+    "  - id: pair\n"
+    "    type: PERSON_NAME\n"
+    "    category: personal\n"
+    "    severity: medium\n"
+    "    regex: '(?<first>\\p{Lu}\\p{Ll}+)\\s(?<last>\\p{Lu}\\p{Ll}+|\\p{Lu}{2,})\\b'\n"
+    "    lexicon:\n"
+    "      first: lexicons/fr_first_names.txt\n"
+    "      last: [lexicons/fr_surnames.txt]\n"
+    "  - id: title\n"
+    "    type: PERSON_NAME\n"
+    "    category: personal\n"
+    "    severity: medium\n"
+    "    confidence: 0.7\n"
+    "    regex: 'Mme \\p{Lu}\\p{Ll}+ \\p{Lu}{2,}'\n";
+
+Test(detect, lexicon_groups_must_be_entries)
+{
+    ds_ruleset *rs = load(PAIR_RULE, NULL);
+    /* both parts in the built-in INSEE lexicons; accents and case folded */
+    char *got = scan1(rs, "t", "Camille MOREAU et Élodie Lefèvre, puis Rose Zzyzxq et Xqwz Martin.");
+    cr_assert_str_eq(got, "t:pair:0-14:0.60\n"
+                          "t:pair:18-34:0.60\n");
+    free(got);
+    /* a finding nested in a longer one of the same type is dropped */
+    got = scan1(rs, "t", "Mme Sylvie LAVAL, Greffier");
+    cr_assert_str_eq(got, "t:title:0-16:0.70\n");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, lexicon_errors)
+{
+    const char *names[] = {"t.yml"};
+    const char *nogroup = "rules:\n  - {id: a, type: A, category: personal, severity: low,\n"
+                          "     regex: '\\w+', lexicon: {first: lexicons/fr_first_names.txt}}\n";
+    const char *nofile = "rules:\n  - {id: a, type: A, category: personal, severity: low,\n"
+                         "     regex: '\\w+', lexicon: {match: lexicons/none.txt}}\n";
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_mem(names, &nogroup, 1, NULL, &rs, &err), DS_ERULE);
+    cr_assert_str_eq(err.msg, "rule 'a': no regex has a group named 'first' for its lexicon");
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_mem(names, &nofile, 1, NULL, &rs, &err), DS_ERULE);
+    cr_assert_str_eq(err.where, "t.yml:3:37");
+    cr_assert_str_eq(err.msg, "rule 'a': cannot read lexicon file 'lexicons/none.txt'");
+}
+
+static const char *HEALTH_RULE =
+    "rules:\n"
+    "  - id: health\n"
+    "    type: HEALTH\n"
+    "    category: sensitive\n"
+    "    severity: high\n"
+    "    confidence: 0.7\n"
+    "    person_signal: required\n"
+    "    keywords: {en: [diabetes], fr: [diabète]}\n"
+    "    columns: [pathologie]\n"
+    "  - id: boost\n"
+    "    type: RELIGIOUS_BELIEF\n"
+    "    category: sensitive\n"
+    "    severity: high\n"
+    "    confidence: 0.5\n"
+    "    person_signal: boost\n"
+    "    keywords: {en: [catholic]}\n";
+
+Test(detect, person_signal_required_and_boost)
+{
+    ds_ruleset *rs = load(HEALTH_RULE, NULL);
+    const char *kv[] = {
+        "a", "She was diagnosed with diabetes.",                 /* pronoun */
+        "b", "Diabetes research funding rose. He left.",         /* other sentence */
+        "c", "Mon père a du diabète.",                           /* kinship, FR */
+        "d", "Il y a plus de diabète en ville.",                 /* impersonal il */
+        "e", "Marie Dupont has diabetes.",                       /* a capitalised name */
+        "f", "US diabetes rates and France diabetes plans.",     /* acronym, non-name */
+        "pathologie", "Diabète de type 2",                       /* the column */
+        "g", "He is Catholic. Catholic schools.",
+    };
+    char *got = scan_fields(rs, kv, 8, 0.0);
+    cr_assert_str_eq(got, "a:health:23-31:0.70\n"
+                          "b:health:0-8:0.30\n"
+                          "c:health:15-23:0.70\n"
+                          "d:health:15-23:0.30\n"
+                          "e:health:17-25:0.70\n"
+                          "f:health:3-11:0.30\n"
+                          "f:health:29-37:0.30\n"
+                          "pathologie:health:0-8:0.85\n"
+                          "g:boost:6-14:0.65\n"
+                          "g:boost:16-24:0.50\n");
+    free(got);
+    /* at the default threshold, topic-only mentions are gone */
+    got = scan_fields(rs, kv, 8, DS_DEFAULT_MIN_CONFIDENCE);
+    cr_assert_str_eq(got, "a:health:23-31:0.70\n"
+                          "c:health:15-23:0.70\n"
+                          "e:health:17-25:0.70\n"
+                          "pathologie:health:0-8:0.85\n"
+                          "g:boost:6-14:0.65\n"
+                          "g:boost:16-24:0.50\n");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, column_pair_needs_the_other_column)
+{
+    ds_ruleset *rs = load("rules:\n"
+                          "  - id: latlon\n"
+                          "    type: GEO_COORDINATES\n"
+                          "    category: personal\n"
+                          "    severity: medium\n"
+                          "    columns: [lat, lon]\n"
+                          "    column_only: true\n"
+                          "    column_pair: [lat, lon]\n",
+                          NULL);
+    const char *both[] = {"Lat", "48,85", "lon", "2,35", "name", "x"};
+    char *got = scan_fields(rs, both, 3, DS_DEFAULT_MIN_CONFIDENCE);
+    cr_assert_str_eq(got, "Lat:latlon:0-5:0.60\nlon:latlon:0-4:0.60\n");
+    free(got);
+    const char *one[] = {"lat", "48,85", "lon", ""};
+    got = scan_fields(rs, one, 2, DS_DEFAULT_MIN_CONFIDENCE);
+    cr_assert_str_eq(got, "");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+Test(detect, builtin_names_and_pseudonyms)
+{
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    ds_ruleset_opts o = {.enable = (const char *const[]){"PERSON_NAME"}, .nenable = 1};
+    cr_assert_eq(ds_ruleset_load_builtin(&o, &rs, &err), DS_OK, "%s", err.msg);
+    char *got = scan1(rs, "text",
+                      "2°/ M. J... Y..., domicilié [...], Mme X et [A] contre M. Jean Dupont.");
+    cr_assert_str_eq(got, "text:person-name-title:57-71:0.70\n");
+    free(got);
+    got = scan1(rs, "text", "Rose et Petit. Le Petit Prince.");
+    cr_assert_str_eq(got, "");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+/* SPEC §5.3: a field named like a rule's columns without a finding of its
+ * type gets a hint in the aggregate. */
+static ds_status agg_sink(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
+{
+    ds_agg_add(ctx, rec, f, n);
+    return DS_OK;
+}
+
+Test(detect, column_name_hint_in_the_aggregate)
+{
+    ds_ruleset *rs = load(EMAIL_RULE, NULL);
+    ds_detector *d;
+    cr_assert_eq(ds_detector_new(rs, NULL, &d, NULL), DS_OK);
+    ds_agg *a = ds_agg_new();
+    ds_field f[3] = {
+        {"E-Mail", 6, "5f4dcc3b5aa765d61d8327deb882cf99", 32, 0, 32},
+        {"courriel", 8, "jean@exemple.fr", 15, 0, 15},
+        {"note", 4, "x", 1, 0, 1},
+    };
+    ds_record rec = {1, 1, f, 3, 0};
+    ds_sink sink = {a, agg_sink};
+    cr_assert_eq(ds_detector_scan(d, &rec, &sink, NULL), DS_OK);
+    ds_agg_set_hints(a, rs);
+    cr_assert_eq(ds_agg_nfields(a), 3);
+    cr_assert_str_eq(ds_agg_field(a, 0)->name_hint, "EMAIL");
+    cr_assert_str_eq(ds_agg_field(a, 0)->name_hint_rule, "email");
+    cr_assert_null(ds_agg_field(a, 1)->name_hint); /* found: no hint */
+    cr_assert_null(ds_agg_field(a, 2)->name_hint); /* not a column name */
+    ds_agg_free(a);
+    ds_detector_free(d);
     ds_ruleset_free(rs);
 }

@@ -99,3 +99,26 @@ Test(hs_cache, off_compiles_without_writing)
     cr_assert_eq(scan(db, "foo9"), 1u << 7);
     hs_free_database(db);
 }
+
+/* The matching library itself: Debian 12's Vectorscan 5.4.9 finds no match
+ * of '@[a-z]+' when the '@' lies past the first 64 bytes and letters run
+ * before it (so an e-mail late in a long line was missed). The build uses
+ * Hyperscan on amd64 (see the Makefile); this catches a library that has
+ * the bug, whichever it is. */
+Test(hs_cache, library_finds_a_literal_then_class_past_64_bytes)
+{
+    setenv("DSAUDIT_CACHE_DIR", "off", 1);
+    const char *e[] = {"@[a-z]+\\.[a-z]+"};
+    const unsigned fl[] = {HS_FLAG_SINGLEMATCH};
+    const unsigned id[] = {0};
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    cr_assert_eq(ds_hs_compile_cached(e, fl, id, 1, &db, &ce), HS_SUCCESS);
+    char s[200];
+    for (int n = 1; n < 150; n += 7) {
+        memset(s, 'a', (size_t)n);
+        strcpy(s + n, " tail.person@example.com");
+        cr_assert_eq(scan(db, s), 1u, "no match with %d letters before (hs %s)", n, hs_version());
+    }
+    hs_free_database(db);
+}

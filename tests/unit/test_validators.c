@@ -612,6 +612,142 @@ static const vector vectors[] = {
     INVALID("mac", "00:1A:2B:3C:4D:5E:6F", "7 octets"),
     INVALID("mac", "001a.2b3c-4d5e", "mixed"),
     INVALID("mac", "", "empty"),
+
+    /* phone: numbers reserved for fiction and tests by the regulators: Ofcom drama numbers
+     * (020 7946 0000-0999, 07700 900000-900999), NANPA 555-0100..0199, ARCEP numbers for
+     * audiovisual works (01 99 00 xx xx, 06 39 98 xx xx), ACMA 04 91 570 xxx; the E.164
+     * country-code list and national lengths cited in validators_phone.c. */
+    VALID("phone", "+44 20 7946 0018", "Ofcom drama; cc 44, NSN 10 digits"),
+    VALID("phone", "+44 (0)20 7946 0018", "(0) after cc dropped; NSN 10 digits"),
+    VALID("phone", "020 7946 0018", "national UK, trunk 0, 11 digits"),
+    VALID("phone", "07700 900123", "Ofcom drama mobile; trunk 0, 11 digits"),
+    VALID("phone", "01 99 00 12 34", "ARCEP fiction; trunk 0, 10 digits in pairs"),
+    VALID("phone", "06.39.98.12.34", "ARCEP fiction mobile, dots; 10 digits"),
+    VALID("phone", "0639981234", "ARCEP fiction, no separators; 10 digits"),
+    VALID("phone", "+33 6 39 98 12 34", "cc 33, NSN 9 digits"),
+    VALID("phone", "0033 1 99 00 12 34", "00 prefix; cc 33, NSN 9"),
+    VALID("phone", "(415) 555-0132", "NANPA fiction; NPA 415, NXX 555"),
+    VALID("phone", "1-415-555-0132", "NANP with leading 1"),
+    VALID("phone", "+1 415 555 0132", "cc 1, NSN 10"),
+    VALID("phone", "+61 491 570 156", "ACMA fiction; cc 61, NSN 9"),
+    VALID("phone", "532 123 45 67", "3-3-2-2 grouping, 10 digits"),
+    INVALID("phone", "+33 6 39 98 12", "cc 33, NSN 7: too short"),
+    INVALID("phone", "+44 20 7946 00189", "cc 44, NSN 11: too long"),
+    INVALID("phone", "+1 115 555 0132", "cc 1, NPA starts with 1"),
+    INVALID("phone", "123-456-7890", "NPA starts with 1"),
+    INVALID("phone", "415-155-0132", "NXX starts with 1"),
+    INVALID("phone", "05.06.2021 14", "separators differ after the first group: a date and a time"),
+    INVALID("phone", "0.123456789", "one dot: a decimal number"),
+    INVALID("phone", "0000123456", "00 then too few digits for any country"),
+    INVALID("phone", "0 1 2 3 4 5 6 7 8 9", "single-digit groups: a list"),
+    INVALID("phone", "5321234567", "bare 10 digits without trunk prefix"),
+    INVALID("phone", "054-28-6917", "AAA-GG-SSSS: the SSN shape"),
+    INVALID("phone", "06 12 34 56 78 90 12", "trunk 0, 14 digits: too long"),
+    INVALID("phone", "+33 (1 42 68 53 00", "unbalanced parenthesis"),
+    INVALID("phone", "", "empty"),
+
+    /* phone_digits: the shapes it accepts next to a telephone word (see validators_phone.c) */
+    VALID("phone_digits", "5321234567", "10 digits"),
+    VALID("phone_digits", "451 5986", "7 digits, local"),
+    VALID("phone_digits", "(64) 3591-3246", "area code in parentheses"),
+    VALID("phone_digits", "21 259 903 5696", "12 digits, spaces"),
+    INVALID("phone_digits", "2021", "4 digits: too short"),
+    VALID("phone_digits", "84 23 30", "6 digits (Greenland, Faroe...)"),
+    INVALID("phone_digits", "12345", "5 digits: too short"),
+    INVALID("phone_digits", "1111111111", "one digit repeated"),
+    INVALID("phone_digits", "12.345", "decimal"),
+    INVALID("phone_digits", "+33 1 42 68 53 00", "international form is `phone`'s"),
+    INVALID("phone_digits", "12345678901234", "14 digits: too long"),
+    INVALID("phone_digits", "3850375056123", "13 digits without separators"),
+
+    /* it_vat: [stdnum] it/iva.py 00743110157; Presidio IT_VAT_CODE test 01333550323. */
+    VALID("it_vat", "00743110157", "[stdnum]; office 015, Luhn sum 0 mod 10"),
+    VALID("it_vat", "IT 01333550323", "IT prefix; office 032, Luhn 0"),
+    VALID("it_vat", "01114601006", "office 100, Luhn 0 (check computed)"),
+    INVALID("it_vat", "00743110158", "[stdnum] check changed; Luhn 1"),
+    INVALID("it_vat", "00000000000", "company number all zeros"),
+    INVALID("it_vat", "0133355032", "10 digits"),
+    INVALID("it_vat", "01333551016", "office 101 not allocated (check computed: Luhn 0)"),
+
+    /* de_vat: [stdnum] de/vat.py DE 136,695 976 (valid), DE136695978 (invalid). */
+    VALID("de_vat", "DE136695976", "[stdnum]; MOD 11,10 check 6"),
+    VALID("de_vat", "DE 129 273 398", "Presidio DE_VAT_ID test; check 8"),
+    VALID("de_vat", "de813495425", "lower case; check 5 (check computed)"),
+    INVALID("de_vat", "DE136695978", "[stdnum]; check 6, not 8"),
+    INVALID("de_vat", "DE12345678", "8 digits"),
+    INVALID("de_vat", "AT136695976", "not DE"),
+    INVALID("de_vat", "DE036695976", "first digit 0"),
+
+    /* au_abn: ATO "Format of the ABN" worked example 51 824 753 556; [stdnum] au/abn.py 83 914 571 673. */
+    VALID("au_abn", "51 824 753 556", "ATO example; weighted sum mod 89 = 0"),
+    VALID("au_abn", "83914571673", "[stdnum]; mod 89 = 0"),
+    VALID("au_abn", "53 004 085 616", "[stdnum] au/abn.py; mod 89 = 0"),
+    INVALID("au_abn", "52 824 753 556", "first digit changed; mod 89 != 0"),
+    INVALID("au_abn", "99999999999", "mod 89 = 1"),
+    INVALID("au_abn", "5182475355", "10 digits"),
+
+    /* au_acn: ASIC check-digit examples 000 000 019, 005 499 981; [stdnum] au/acn.py 004 085 616. */
+    VALID("au_acn", "000 000 019", "ASIC; sum 1 -> check 9"),
+    VALID("au_acn", "005 499 981", "ASIC; check 1"),
+    VALID("au_acn", "004085616", "[stdnum]; check 6"),
+    INVALID("au_acn", "010 499 961", "check 6, not 1"),
+    INVALID("au_acn", "824 753 557", "Presidio AU_ACN negative"),
+    INVALID("au_acn", "000000000", "one digit repeated"),
+
+    /* au_tfn: [stdnum] au/tfn.py 123 456 782; Presidio AU_TFN test 876 543 210. */
+    VALID("au_tfn", "123 456 782", "[stdnum]; weighted sum mod 11 = 0"),
+    VALID("au_tfn", "876543210", "Presidio; sum 154 = 14 x 11"),
+    VALID("au_tfn", "876 543 210", "spaced; sum 154"),
+    INVALID("au_tfn", "123456789", "mod 11 = 4"),
+    INVALID("au_tfn", "999 999 999", "one digit repeated"),
+    INVALID("au_tfn", "12345678", "8 digits"),
+
+    /* au_medicare: Presidio AU_MEDICARE tests 2123 45670 1 / 2123 25870 1. */
+    VALID("au_medicare", "2123 45670 1", "Presidio; check (1 3 7 9 weights) 170 mod 10 = 0"),
+    VALID("au_medicare", "3123456711", "sum 171 -> check 1 (check computed)"),
+    VALID("au_medicare", "4000000041", "sum 4 -> check 4 (check computed)"),
+    INVALID("au_medicare", "2123 25870 1", "Presidio negative; check 2, not 0"),
+    INVALID("au_medicare", "1123456701", "first digit 1"),
+    INVALID("au_medicare", "2123456700", "issue number 0"),
+
+    /* in_aadhaar: [stdnum] in_/aadhaar.py 234123412346 (valid), 234123412347 (invalid);
+     * Presidio IN_AADHAAR tests. */
+    VALID("in_aadhaar", "234123412346", "[stdnum]; Verhoeff 0"),
+    VALID("in_aadhaar", "3123 4567 8909", "Presidio; Verhoeff 0"),
+    VALID("in_aadhaar", "3998-7654-3211", "Presidio; Verhoeff 0"),
+    INVALID("in_aadhaar", "234123412347", "[stdnum]; Verhoeff 1"),
+    INVALID("in_aadhaar", "123456789012", "first digit 1"),
+    INVALID("in_aadhaar", "31234567890", "11 digits"),
+
+    /* sg_nric: en.wikipedia "National Registration Identity Card" example S1234567D; Presidio
+     * SG_NRIC_FIN tests. */
+    VALID("sg_nric", "S1234567D", "Wikipedia; sum 106 mod 11 = 7 -> D"),
+    VALID("sg_nric", "F2346401L", "Presidio; sum 97 mod 11 = 9 -> L"),
+    VALID("sg_nric", "T7572225C", "Presidio; sum 125 + 4 = 129 mod 11 = 8 -> C"),
+    VALID("sg_nric", "M4332674T", "Presidio; sum 110 + 3 = 113 mod 11 = 3 -> T"),
+    INVALID("sg_nric", "S1234567A", "check D, not A"),
+    INVALID("sg_nric", "G1122144L", "sum 55 + 4 = 59 mod 11 = 4 -> R, not L"),
+    INVALID("sg_nric", "A1234567Z", "prefix A"),
+    INVALID("sg_nric", "S123456D", "6 digits"),
+
+    /* es_nif, 7-digit DNI without the leading zero (Presidio ES_NIF tests) */
+    VALID("es_nif", "1111111G", "read as 01111111; 1111111 mod 23 = 4 -> G"),
+    VALID("es_nif", "1111111-G", "dash; 1111111 mod 23 = 4 -> G"),
+    INVALID("es_nif", "1111111H", "1111111 mod 23 = 4 -> G, not H"),
+
+    /* br_cpf: [stdnum] br/cpf.py 390.533.447-05 (valid), 231.002.999-00 (invalid); Receita
+     * Federal's usual example 111.444.777-35. */
+    VALID("br_cpf", "390.533.447-05", "[stdnum]; checks 0, 5"),
+    VALID("br_cpf", "11144477735", "Receita example, no separators; checks 3, 5"),
+    VALID("br_cpf", "308.271.618-08", "checks 0, 8 (check computed)"),
+    INVALID("br_cpf", "231.002.999-00", "[stdnum]; check digits wrong"),
+    INVALID("br_cpf", "111.111.111-11", "one digit repeated"),
+    INVALID("br_cpf", "390.533.447-5", "10 digits"),
+
+    /* card, ranges added with the 15-digit UATP and JCB legacy numbers (PayPal/Braintree sandbox
+     * list: UATP 122000000000003) */
+    VALID("card", "122000000000003", "UATP 15 digits; Luhn sum 10"),
+    INVALID("card", "122000000000004", "UATP, Luhn sum 11"),
 };
 
 #define NVECTORS (sizeof vectors / sizeof vectors[0])
@@ -724,6 +860,8 @@ static const struct {
     {"se_personnummer", "811228-9874"},
     {"uk_nhs", "943 476 5919"},
     {"ca_sin", "123-456-782"},
+    {"de_vat", "DE136695976"},
+    {"in_aadhaar", "234123412346"},
 };
 
 Test(validators, single_digit_changes_are_invalid)
