@@ -100,10 +100,10 @@ unit: $(UNIT)
 	$(UNIT)
 
 asan:
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=address check
+	@HOSTILE_RSS_SCALE=4 HOSTILE_TIME_SCALE=10 $(MAKE) --no-print-directory BUILD=build/asan SAN=address check
 
 ubsan:
-	@$(MAKE) --no-print-directory BUILD=build/ubsan SAN=undefined check
+	@HOSTILE_TIME_SCALE=10 $(MAKE) --no-print-directory BUILD=build/ubsan SAN=undefined check
 
 demo: ensure-deps
 	@$(MAKE) --no-print-directory $(DSAUDIT)

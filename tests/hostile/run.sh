@@ -9,6 +9,8 @@
 #   --full  also the slow cases (make hostile-full)
 # env: DSAUDIT (default build/dsaudit), DSAUDIT_WRAPPER (a command prefix,
 #      e.g. valgrind: limits on time and RSS are then not checked),
+#      HOSTILE_RSS_SCALE (default 1; make asan sets 4: shadow memory and
+#      quarantine inflate RSS, the bound is about growth with input size)
 #      HOSTILE_TIME_SCALE (default 3: the time limits are for an idle machine and
 #      catch hangs, not slowness; a loaded CI machine gets slack)
 # Prints "hostile: N passed, M failed".
@@ -43,7 +45,7 @@ want() { # is case $1 selected?
 # (quiet, no progress, EMAIL rules only: rule compilation stays out of the
 # timings); stdout in $T/NAME.out, stderr in $T/NAME.err, status in $rc.
 run() {
-    name=$1 rss_max=$2 t_max=$(($3 * ${HOSTILE_TIME_SCALE:-3}))
+    name=$1 rss_max=$(($2 * ${HOSTILE_RSS_SCALE:-1})) t_max=$(($3 * ${HOSTILE_TIME_SCALE:-3}))
     shift 3
     feed=
     if [ "$1" != "--" ]; then

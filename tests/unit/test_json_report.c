@@ -194,7 +194,7 @@ Test(json_report, sketch_budget_keeps_the_first)
     memset(&r, 0, sizeof r);
     ds_file_result *a = add_file(&r, "a", DS_FILE_OK);
     for (int i = 0; i < 3; i++) {
-        char nm[8];
+        char nm[16];
         snprintf(nm, sizeof nm, "f%d", i);
         ds_field_agg *fa = ds_agg_put_field(a->agg, nm);
         ds_type_agg *t = ds_agg_put_type(fa, "EMAIL", "personal");
