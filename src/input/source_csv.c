@@ -46,167 +46,7 @@ enum {
 #define PIECE_MAX (64u * 1024u)   /* longest piece handed to libcsv at once */
 #define LCSV_BLOCK 4096u          /* libcsv's first buffer growth step */
 
-/* ---- windows over an oversized value -------------------------------------
- * Kept in step with the copy in source_text.c.
- *
- * Bytes are decoded to valid UTF-8 as they are appended (an invalid byte
- * becomes its Windows-1252 character), so windows, value_off and own_len are
- * in decoded bytes. A window holds at most `max` bytes and never ends inside
- * a character. The next window starts `overlap` bytes before the end of the
- * previous one, moved forward to a character start: for non-ASCII text a
- * window can be up to 3 bytes shorter, and an overlap up to 3 bytes smaller. */
-typedef struct vwin {
-    char *buf;
-    size_t len;
-    size_t max, overlap;
-    uint64_t off;          /* offset of buf[0] in the whole value */
-    size_t drop;           /* front bytes to drop once the window handed out is done with */
-    unsigned char pend[4]; /* start of a multi-byte sequence cut by the input */
-    size_t npend;
-    int windowed; /* at least one window was cut */
-    int repaired; /* some byte was read as Windows-1252 */
-    ds_buf one;   /* scratch for one re-decoded byte */
-} vwin;
-
-static void vwin_init(vwin *w, size_t max, size_t overlap)
-{
-    memset(w, 0, sizeof *w);
-    w->buf = ds_xmalloc(max);
-    w->max = max;
-    w->overlap = overlap;
-}
-
-static void vwin_free(vwin *w)
-{
-    free(w->buf);
-    ds_buf_free(&w->one);
-}
-
-static void vwin_reset(vwin *w)
-{
-    w->len = 0;
-    w->off = 0;
-    w->drop = 0;
-    w->npend = 0;
-    w->windowed = 0;
-    w->repaired = 0;
-}
-
-/* Drop the part of the last window handed out that the next one does not share. */
-static void vwin_settle(vwin *w)
-{
-    if (!w->drop)
-        return;
-    memmove(w->buf, w->buf + w->drop, w->len - w->drop);
-    w->len -= w->drop;
-    w->off += w->drop;
-    w->drop = 0;
-}
-
-/* Append one whole character (or nothing when it does not fit). */
-static int vwin_unit(vwin *w, const void *p, size_t n)
-{
-    if (w->len + n > w->max)
-        return 0;
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
-    return 1;
-}
-
-/* Append byte b read as Windows-1252. */
-static int vwin_bad(vwin *w, unsigned char b)
-{
-    ds_buf_reset(&w->one);
-    ds_utf8_repair((const char *)&b, 1, &w->one);
-    if (!vwin_unit(w, w->one.data, w->one.len))
-        return 0;
-    w->repaired = 1;
-    return 1;
-}
-
-/* Append raw bytes; returns how many were taken. Fewer than n means the
- * window is full: cut it (vwin_cut), then append the rest. */
-static size_t vwin_put(vwin *w, const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        if (w->npend) {
-            unsigned char t[4];
-            size_t m = w->npend + 1;
-            memcpy(t, w->pend, w->npend);
-            t[w->npend] = s[i];
-            if (ds_utf8_valid_prefix((const char *)t, m) == m) {
-                if (ds_utf8_incomplete_tail((const char *)t, m)) {
-                    w->pend[w->npend++] = s[i++];
-                    continue;
-                }
-                if (!vwin_unit(w, t, m))
-                    return i;
-                w->npend = 0;
-                i++;
-                continue;
-            }
-            /* the pending lead byte does not start a valid sequence */
-            if (!vwin_bad(w, w->pend[0]))
-                return i;
-            memmove(w->pend, w->pend + 1, --w->npend);
-            continue;
-        }
-        size_t room = w->max - w->len;
-        if (room == 0)
-            return i;
-        size_t span = n - i < room ? n - i : room;
-        const char *p = (const char *)s + i;
-        size_t ok = ds_utf8_valid_prefix(p, span);
-        if (ok == span) {
-            size_t tail = ds_utf8_incomplete_tail(p, span);
-            memcpy(w->buf + w->len, p, span - tail);
-            w->len += span - tail;
-            i += span - tail;
-            if (!tail)
-                continue;
-            if (i + tail < n)
-                return i; /* the character does not fit in this window */
-            memcpy(w->pend, p + span - tail, tail);
-            w->npend = tail;
-            i += tail;
-            continue;
-        }
-        memcpy(w->buf + w->len, p, ok);
-        w->len += ok;
-        i += ok;
-        if (!vwin_bad(w, s[i]))
-            return i;
-        i++;
-    }
-    return i;
-}
-
-/* At the end of the value: a sequence still pending was cut, so it is invalid.
- * 0 when the window must be cut first. */
-static int vwin_flush(vwin *w)
-{
-    while (w->npend) {
-        if (!vwin_bad(w, w->pend[0]))
-            return 0;
-        memmove(w->pend, w->pend + 1, --w->npend);
-    }
-    return 1;
-}
-
-/* Hand out the full window as f; the next window starts at f->own_len. */
-static void vwin_cut(vwin *w, ds_field *f)
-{
-    size_t start = w->len - w->overlap;
-    while (start < w->len && ((unsigned char)w->buf[start] & 0xC0) == 0x80)
-        start++;
-    f->value = w->buf;
-    f->value_len = w->len;
-    f->value_off = w->off;
-    f->own_len = start;
-    w->drop = start;
-    w->windowed = 1;
-}
+#include "input/vwin.h"
 
 /* ---- reader state ---------------------------------------------------------- */
 
@@ -270,7 +110,7 @@ typedef struct csv_impl {
     int discard;           /* header cell or column past max_columns: no windows out */
     int overflowed;        /* a window was dropped (discard): the value is lost */
     int subst;             /* the next libcsv field is the one taken over */
-    vwin win;
+    ds_vwin win;
 
     /* errors owed to the caller once the record before them is out */
     int owe_columns;
@@ -371,7 +211,7 @@ static void on_field(void *data, size_t n, void *ctx)
     c->quote_line = 0;
     if (c->subst) {
         /* libcsv's copy is stale: the value is the last window */
-        vwin *w = &c->win;
+        ds_vwin *w = &c->win;
         c->subst = 0;
         if (c->header_pending && !c->overflowed && col < c->src->opts.max_columns)
             set_header_name(c, col, w->buf, w->len); /* the window is valid UTF-8 */
@@ -382,7 +222,7 @@ static void on_field(void *data, size_t n, void *ctx)
             if (w->repaired)
                 st->invalid_utf8++;
         }
-        vwin_reset(w);
+        ds_vwin_reset(w);
         return;
     }
     if (c->header_pending) {
@@ -508,17 +348,17 @@ static void start_divert(csv_impl *c)
     c->overflowed = 0;
     c->tk_pos = 0;
     c->tk_len = p->entry_pos;
-    vwin_reset(&c->win);
+    ds_vwin_reset(&c->win);
 }
 
 /* One byte the mirror appends; 0 when the window is full. */
-static int mirror_put(vwin *w, unsigned char ch)
+static int mirror_put(ds_vwin *w, unsigned char ch)
 {
     if (ch < 0x80 && !w->npend && w->len < w->max) {
         w->buf[w->len++] = (char)ch;
         return 1;
     }
-    return vwin_put(w, &ch, 1) == 1;
+    return ds_vwin_put(w, &ch, 1) == 1;
 }
 
 /* Read the taken-over field from the current chunk, as libcsv would: stops at
@@ -526,7 +366,7 @@ static int mirror_put(vwin *w, unsigned char ch)
 static int mirror(csv_impl *c)
 {
     ds_source_stats *st = &c->src->stats;
-    vwin *w = &c->win;
+    ds_vwin *w = &c->win;
     const unsigned char *s = c->cur;
     size_t n = c->cur_len, i = 0;
     int r = MIR_MORE;
@@ -585,12 +425,12 @@ static int mirror(csv_impl *c)
  * window, and let libcsv close its own copy. 0 when a window must go out first. */
 static int end_divert(csv_impl *c)
 {
-    vwin *w = &c->win;
+    ds_vwin *w = &c->win;
     if (c->mstate != M_QUOTED && c->trailing) {
         w->len -= c->trailing < w->len ? c->trailing : w->len;
         c->trailing = 0;
     }
-    if (!vwin_flush(w))
+    if (!ds_vwin_flush(w))
         return 0;
     if (c->lcsv_quoted)
         csv_parse(&c->p, "\"", 1, on_field, on_row, c);
@@ -608,7 +448,7 @@ static const ds_record *window_full(csv_impl *c)
         return NULL;
     }
     ds_field f;
-    vwin_cut(&c->win, &f);
+    ds_vwin_cut(&c->win, &f);
     return make_record(c, c->ncells, &f, c->ncols, 1);
 }
 
@@ -691,7 +531,7 @@ static ds_status csv_next(ds_source *src, const ds_record **rec, ds_error *err)
 {
     csv_impl *c = src->impl;
     release_handed(c);
-    vwin_settle(&c->win);
+    ds_vwin_settle(&c->win);
     for (;;) {
         /* what is due goes out first: a part, the row, then errors about it */
         if (c->part_cells) {
@@ -717,7 +557,7 @@ static ds_status csv_next(ds_source *src, const ds_record **rec, ds_error *err)
                 csv_set_blk_size(&c->p, have);
         }
         if (c->diverting && c->tk_pos < c->tk_len) {
-            c->tk_pos += vwin_put(&c->win, c->p.entry_buf + c->tk_pos, c->tk_len - c->tk_pos);
+            c->tk_pos += ds_vwin_put(&c->win, c->p.entry_buf + c->tk_pos, c->tk_len - c->tk_pos);
             if (c->tk_pos < c->tk_len && (*rec = window_full(c)) != NULL)
                 return DS_OK;
             continue;
@@ -1156,7 +996,7 @@ static void csv_close(ds_source *src)
     free(c->cells);
     free(c->out);
     ds_buf_free(&c->vals);
-    vwin_free(&c->win);
+    ds_vwin_free(&c->win);
     free(c);
     src->impl = NULL;
 }
@@ -1197,7 +1037,7 @@ static ds_status csv_open(ds_source *src, ds_error *err)
     c->row_budget = 4 * max;
     c->line = 1;
     c->header_pending = header != 0;
-    vwin_init(&c->win, max, src->opts.window_overlap);
+    ds_vwin_init(&c->win, max, src->opts.window_overlap);
     src->stats.csv_delim = delim;
     src->stats.csv_header = header != 0;
     return DS_OK;

@@ -12,170 +12,10 @@
 #include "common/utf8.h"
 #include "input/source_impl.h"
 
-/* ---- windows over an oversized value -------------------------------------
- * Kept in step with the copy in source_csv.c.
- *
- * Bytes are decoded to valid UTF-8 as they are appended (an invalid byte
- * becomes its Windows-1252 character), so windows, value_off and own_len are
- * in decoded bytes. A window holds at most `max` bytes and never ends inside
- * a character. The next window starts `overlap` bytes before the end of the
- * previous one, moved forward to a character start: for non-ASCII text a
- * window can be up to 3 bytes shorter, and an overlap up to 3 bytes smaller. */
-typedef struct vwin {
-    char *buf;
-    size_t len;
-    size_t max, overlap;
-    uint64_t off;          /* offset of buf[0] in the whole value */
-    size_t drop;           /* front bytes to drop once the window handed out is done with */
-    unsigned char pend[4]; /* start of a multi-byte sequence cut by the input */
-    size_t npend;
-    int windowed; /* at least one window was cut */
-    int repaired; /* some byte was read as Windows-1252 */
-    ds_buf one;   /* scratch for one re-decoded byte */
-} vwin;
-
-static void vwin_init(vwin *w, size_t max, size_t overlap)
-{
-    memset(w, 0, sizeof *w);
-    w->buf = ds_xmalloc(max);
-    w->max = max;
-    w->overlap = overlap;
-}
-
-static void vwin_free(vwin *w)
-{
-    free(w->buf);
-    ds_buf_free(&w->one);
-}
-
-static void vwin_reset(vwin *w)
-{
-    w->len = 0;
-    w->off = 0;
-    w->drop = 0;
-    w->npend = 0;
-    w->windowed = 0;
-    w->repaired = 0;
-}
-
-/* Drop the part of the last window handed out that the next one does not share. */
-static void vwin_settle(vwin *w)
-{
-    if (!w->drop)
-        return;
-    memmove(w->buf, w->buf + w->drop, w->len - w->drop);
-    w->len -= w->drop;
-    w->off += w->drop;
-    w->drop = 0;
-}
-
-/* Append one whole character (or nothing when it does not fit). */
-static int vwin_unit(vwin *w, const void *p, size_t n)
-{
-    if (w->len + n > w->max)
-        return 0;
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
-    return 1;
-}
-
-/* Append byte b read as Windows-1252. */
-static int vwin_bad(vwin *w, unsigned char b)
-{
-    ds_buf_reset(&w->one);
-    ds_utf8_repair((const char *)&b, 1, &w->one);
-    if (!vwin_unit(w, w->one.data, w->one.len))
-        return 0;
-    w->repaired = 1;
-    return 1;
-}
-
-/* Append raw bytes; returns how many were taken. Fewer than n means the
- * window is full: cut it (vwin_cut), then append the rest. */
-static size_t vwin_put(vwin *w, const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        if (w->npend) {
-            unsigned char t[4];
-            size_t m = w->npend + 1;
-            memcpy(t, w->pend, w->npend);
-            t[w->npend] = s[i];
-            if (ds_utf8_valid_prefix((const char *)t, m) == m) {
-                if (ds_utf8_incomplete_tail((const char *)t, m)) {
-                    w->pend[w->npend++] = s[i++];
-                    continue;
-                }
-                if (!vwin_unit(w, t, m))
-                    return i;
-                w->npend = 0;
-                i++;
-                continue;
-            }
-            /* the pending lead byte does not start a valid sequence */
-            if (!vwin_bad(w, w->pend[0]))
-                return i;
-            memmove(w->pend, w->pend + 1, --w->npend);
-            continue;
-        }
-        size_t room = w->max - w->len;
-        if (room == 0)
-            return i;
-        size_t span = n - i < room ? n - i : room;
-        const char *p = (const char *)s + i;
-        size_t ok = ds_utf8_valid_prefix(p, span);
-        if (ok == span) {
-            size_t tail = ds_utf8_incomplete_tail(p, span);
-            memcpy(w->buf + w->len, p, span - tail);
-            w->len += span - tail;
-            i += span - tail;
-            if (!tail)
-                continue;
-            if (i + tail < n)
-                return i; /* the character does not fit in this window */
-            memcpy(w->pend, p + span - tail, tail);
-            w->npend = tail;
-            i += tail;
-            continue;
-        }
-        memcpy(w->buf + w->len, p, ok);
-        w->len += ok;
-        i += ok;
-        if (!vwin_bad(w, s[i]))
-            return i;
-        i++;
-    }
-    return i;
-}
-
-/* At the end of the value: a sequence still pending was cut, so it is invalid.
- * 0 when the window must be cut first. */
-static int vwin_flush(vwin *w)
-{
-    while (w->npend) {
-        if (!vwin_bad(w, w->pend[0]))
-            return 0;
-        memmove(w->pend, w->pend + 1, --w->npend);
-    }
-    return 1;
-}
-
-/* Hand out the full window as f; the next window starts at f->own_len. */
-static void vwin_cut(vwin *w, ds_field *f)
-{
-    size_t start = w->len - w->overlap;
-    while (start < w->len && ((unsigned char)w->buf[start] & 0xC0) == 0x80)
-        start++;
-    f->value = w->buf;
-    f->value_len = w->len;
-    f->value_off = w->off;
-    f->own_len = start;
-    w->drop = start;
-    w->windowed = 1;
-}
+#include "input/vwin.h"
 
 typedef struct text_impl {
-    vwin win;
+    ds_vwin win;
     const unsigned char *cur;
     size_t cur_len;
     int at_end;
@@ -204,15 +44,15 @@ static const ds_record *text_record(text_impl *t, int more)
 /* The line in progress ended; NULL when it was blank. */
 static const ds_record *text_finish(ds_source *src, text_impl *t)
 {
-    vwin *w = &t->win;
+    ds_vwin *w = &t->win;
     t->held_cr = 0; /* the line's trailing "\r" */
-    if (!vwin_flush(w)) {
-        vwin_cut(w, &t->field);
+    if (!ds_vwin_flush(w)) {
+        ds_vwin_cut(w, &t->field);
         return text_record(t, 1);
     }
     t->eol = 0;
     if (!w->len && !w->windowed) {
-        vwin_reset(w);
+        ds_vwin_reset(w);
         t->line++;
         return NULL;
     }
@@ -230,11 +70,11 @@ static const ds_record *text_finish(ds_source *src, text_impl *t)
 static ds_status text_next(ds_source *src, const ds_record **rec, ds_error *err)
 {
     text_impl *t = src->impl;
-    vwin *w = &t->win;
+    ds_vwin *w = &t->win;
     if (t->handed == 1) {
-        vwin_settle(w);
+        ds_vwin_settle(w);
     } else if (t->handed == 2) {
-        vwin_reset(w);
+        ds_vwin_reset(w);
         t->line++;
     }
     t->handed = 0;
@@ -263,8 +103,8 @@ static ds_status text_next(ds_source *src, const ds_record **rec, ds_error *err)
         const unsigned char *nl = memchr(t->cur, '\n', t->cur_len);
         size_t span = nl ? (size_t)(nl - t->cur) : t->cur_len;
         if (t->held_cr && span) {
-            if (!vwin_put(w, (const unsigned char *)"\r", 1)) {
-                vwin_cut(w, &t->field);
+            if (!ds_vwin_put(w, (const unsigned char *)"\r", 1)) {
+                ds_vwin_cut(w, &t->field);
                 *rec = text_record(t, 1);
                 return DS_OK;
             }
@@ -274,13 +114,13 @@ static ds_status text_next(ds_source *src, const ds_record **rec, ds_error *err)
          * "\r" never takes room in a window, wherever the chunks end. */
         int cr = span && t->cur[span - 1] == '\r';
         size_t body = span - (size_t)cr;
-        size_t k = vwin_put(w, t->cur, body);
+        size_t k = ds_vwin_put(w, t->cur, body);
         t->cur += k;
         t->cur_len -= k;
         if (span)
             t->in_line = 1;
         if (k < body) {
-            vwin_cut(w, &t->field);
+            ds_vwin_cut(w, &t->field);
             *rec = text_record(t, 1);
             return DS_OK;
         }
@@ -303,7 +143,7 @@ static ds_status text_open(ds_source *src, ds_error *err)
 {
     (void)err;
     text_impl *t = ds_xcalloc(1, sizeof *t);
-    vwin_init(&t->win, src->opts.max_field, src->opts.window_overlap);
+    ds_vwin_init(&t->win, src->opts.max_field, src->opts.window_overlap);
     t->line = 1 + src->opts.line_base;
     src->impl = t;
     return DS_OK;
@@ -314,7 +154,7 @@ static void text_close(ds_source *src)
     text_impl *t = src->impl;
     if (!t)
         return;
-    vwin_free(&t->win);
+    ds_vwin_free(&t->win);
     free(t);
     src->impl = NULL;
 }
