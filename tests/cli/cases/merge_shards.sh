@@ -19,7 +19,8 @@ for j in 1 2; do
         while [ $k -le $n ]; do
             echo "$k"
             k=$((k + 1))
-        done | xargs -P 4 -I K sh -c "$DSAUDIT scan $opts -j $j --shard K/$n -f json d > s-K.json 2>/dev/null"
+        # {} not a letter: xargs -I replaces it everywhere, even inside $DSAUDIT's path
+        done | xargs -P 4 -I {} sh -c "$DSAUDIT scan $opts -j $j --shard {}/$n -f json d > s-{}.json 2>/dev/null"
         $DSAUDIT merge $(ls s-*.json | sort -r) > m.json
         rc=$?
         if cmp -s m.json whole-$j.json; then
