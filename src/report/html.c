@@ -225,14 +225,11 @@ static void h_legal(FILE *out, const ds_summary *s)
           "<th>category</th><th>types found</th><th>legal basis</th><th>what to do</th></tr>"
           "</thead><tbody>\n",
           out);
-    static const char *cats[] = {"personal", "sensitive", "criminal"};
+    const char *const *cats = ds_categories;
     for (size_t c = 0; c < 3; c++) {
         int present = 0;
         for (size_t i = 0; i < s->ntypes; i++) {
-            const char *cat = s->types[i].category ? s->types[i].category : "personal";
-            int match = c == 0 ? (strcmp(cat, "sensitive") != 0 && strcmp(cat, "criminal") != 0)
-                               : strcmp(cat, cats[c]) == 0;
-            if (!match)
+            if (ds_category_canon(s->types[i].category) != cats[c])
                 continue;
             if (!present) {
                 fprintf(out, "<tr><td>%s</td><td>", cats[c]);

@@ -121,6 +121,17 @@ void ds_verdict_sentence(const ds_scan_result *r, ds_buf *out)
                                             : ds_severity_name(r->fail_on));
 }
 
+const char *const ds_categories[3] = {"personal", "sensitive", "criminal"};
+
+const char *ds_category_canon(const char *category)
+{
+    if (category && strcmp(category, "sensitive") == 0)
+        return ds_categories[1];
+    if (category && strcmp(category, "criminal") == 0)
+        return ds_categories[2];
+    return ds_categories[0];
+}
+
 const char *ds_category_basis(const char *category)
 {
     if (category && strcmp(category, "sensitive") == 0)

@@ -37,6 +37,11 @@ const char *ds_verdict_word(int status);
 /* One sentence explaining the verdict (no markup). */
 void ds_verdict_sentence(const ds_scan_result *r, ds_buf *out);
 
+/* The three finding categories, in report order, and the one a rule's
+ * category counts under (NULL or anything unknown is "personal"). */
+extern const char *const ds_categories[3];
+const char *ds_category_canon(const char *category);
+
 /* Legal frame and next step for a finding category ("personal",
  * "sensitive", "criminal"; anything else is treated as personal). */
 const char *ds_category_basis(const char *category);

@@ -184,14 +184,11 @@ static void md_legal(FILE *out, const ds_summary *s)
     if (!s->ntypes)
         return;
     fputs("## What the law says and what to do\n\n", out);
-    static const char *cats[] = {"personal", "sensitive", "criminal"};
+    const char *const *cats = ds_categories;
     for (size_t c = 0; c < 3; c++) {
         int present = 0;
         for (size_t i = 0; i < s->ntypes; i++) {
-            const char *cat = s->types[i].category ? s->types[i].category : "personal";
-            int match = c == 0 ? (strcmp(cat, "sensitive") != 0 && strcmp(cat, "criminal") != 0)
-                               : strcmp(cat, cats[c]) == 0;
-            if (!match)
+            if (ds_category_canon(s->types[i].category) != cats[c])
                 continue;
             if (!present) {
                 fprintf(out, "- **%s** (", cats[c]);
