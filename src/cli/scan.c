@@ -657,10 +657,12 @@ static void on_expand_error(void *ctx, const ds_error *err)
 ds_ruleset *ds_cli_load_rules(const char *dir, const ds_strlist *enable, const ds_strlist *disable,
                               const ds_strlist *langs)
 {
-    ds_ruleset_opts ro = {
-        (const char *const *)enable->v,  enable->n, (const char *const *)disable->v,
-        disable->n, (const char *const *)langs->v, langs->n,
-    };
+    ds_ruleset_opts ro = {.enable = (const char *const *)enable->v,
+                          .nenable = enable->n,
+                          .disable = (const char *const *)disable->v,
+                          .ndisable = disable->n,
+                          .langs = (const char *const *)langs->v,
+                          .nlangs = langs->n};
     if (!dir) {
         const char *env = getenv("DSAUDIT_RULES");
         if (env && *env)

@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "common/mem.h"
 #include "common/names.h"
@@ -20,6 +23,11 @@ struct ds_detector {
     uint64_t *first_end; /* per pattern: end of its first Vectorscan hit, or UNSET */
     size_t *hits;        /* patterns hit in the current value */
     size_t nhits;
+    size_t gwin_s, gwin_e; /* the window being scanned by a gated database */
+    struct ghit *gh;     /* gated patterns hit in the current value, with their window */
+    size_t ngh, ghcap;
+    struct grun *gr;     /* runs of gate bytes in the current value */
+    size_t ngr, grcap;
     ds_finding *f;
     size_t nf, fcap;
     unsigned char *drop; /* drop_nested's marks, one per finding */
@@ -37,6 +45,18 @@ struct ds_detector {
     struct colmemo *memo; /* COLMEMO slots, each with one byte per rule */
     struct colmemo *cur;  /* the current field's slot, or NULL (name too long) */
 };
+
+/* A gated pattern reported in the window [ws, we) of a value: its matches
+ * lie there (rules_impl.h), so PCRE2 looks for them there only. */
+typedef struct ghit {
+    size_t pat;
+    size_t ws, we;
+} ghit;
+
+/* A run [s, e) of gate bytes in a value. */
+typedef struct grun {
+    size_t s, e;
+} grun;
 
 #define COLMEMO 64
 #define COLMEMO_NAME 128
@@ -59,7 +79,12 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
     ds_detector *d = ds_xcalloc(1, sizeof *d);
     d->rs = rs;
     d->o.min_confidence = opts ? opts->min_confidence : DS_DEFAULT_MIN_CONFIDENCE;
-    if (rs->db && hs_alloc_scratch(rs->db, &d->scratch) != HS_SUCCESS) {
+    int bad = rs->db && hs_alloc_scratch(rs->db, &d->scratch) != HS_SUCCESS;
+    for (int t = 0; t < DS_GATE_TIERS; t++)
+        bad |= rs->gdb[t] && hs_alloc_scratch(rs->gdb[t], &d->scratch) != HS_SUCCESS;
+    if (bad) {
+        if (d->scratch)
+            hs_free_scratch(d->scratch);
         free(d);
         return ds_error_set(err, DS_ENOMEM, NULL, "cannot allocate Vectorscan scratch");
     }
@@ -92,6 +117,8 @@ void ds_detector_free(ds_detector *d)
     pcre2_jit_stack_free(d->jit);
     free(d->first_end);
     free(d->hits);
+    free(d->gh);
+    free(d->gr);
     free(d->f);
     free(d->drop);
     if (d->memo) {
@@ -117,6 +144,18 @@ static int on_hs(unsigned id, unsigned long long from, unsigned long long to, un
         d->first_end[id] = to;
         d->hits[d->nhits++] = id;
     }
+    return 0;
+}
+
+static int on_hs_gated(unsigned id, unsigned long long from, unsigned long long to,
+                       unsigned flags, void *ctx)
+{
+    (void)from;
+    (void)to;
+    (void)flags;
+    ds_detector *d = ctx;
+    d->gh = ds_xgrow(d->gh, &d->ghcap, d->ngh + 1, sizeof *d->gh);
+    d->gh[d->ngh++] = (ghit){.pat = id, .ws = d->gwin_s, .we = d->gwin_e};
     return 0;
 }
 
@@ -477,10 +516,11 @@ static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len
     push(d, r, v, s, e, base_off, conf);
 }
 
-/* Run pattern p over v from `from` to the end; matches starting at or after
- * own are left to the next window. */
+/* Run pattern p over v from `from`, for matches starting at or before
+ * `limit` (PCRE2_UNSET: to the end); matches starting at or after own are
+ * left to the next window of a long value. */
 static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, size_t own,
-                        size_t from, uint64_t base_off)
+                        size_t from, size_t limit, uint64_t base_off)
 {
     const ds_cpattern *pat = &d->rs->pats[p];
     const ds_crule *r = &d->rs->rules[pat->rule];
@@ -488,7 +528,8 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
     /* never start inside a UTF-8 sequence */
     while (start > 0 && start < len && ((unsigned char)v[start] & 0xC0) == 0x80)
         start--;
-    while (start <= len) {
+    pcre2_set_offset_limit(d->mctx, limit);
+    while (start <= len && (limit == PCRE2_UNSET || start <= limit)) {
         d->st.candidates++;
         int rc = pcre2_match(pat->re, (PCRE2_SPTR)v, len, start, PCRE2_NO_UTF_CHECK, d->md,
                              d->mctx);
@@ -512,6 +553,14 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
     }
 }
 
+static int cmp_ghit(const void *a, const void *b)
+{
+    const ghit *x = a, *y = b;
+    if (x->pat != y->pat)
+        return x->pat < y->pat ? -1 : 1;
+    return x->ws < y->ws ? -1 : x->ws > y->ws;
+}
+
 static int cmp_size(const void *a, const void *b)
 {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -531,6 +580,79 @@ static int has_pair_field(const ds_detector *d, const ds_crule *r)
             return 1;
     }
     return 0;
+}
+
+/* Start of the UTF-8 character holding v[i]. */
+static size_t char_start(const char *v, size_t i)
+{
+    while (i > 0 && ((unsigned char)v[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+static void add_gate_byte(ds_detector *d, size_t i)
+{
+    if (d->ngr && d->gr[d->ngr - 1].e == i) {
+        d->gr[d->ngr - 1].e = i + 1;
+        return;
+    }
+    d->gr = ds_xgrow(d->gr, &d->grcap, d->ngr + 1, sizeof *d->gr);
+    d->gr[d->ngr++] = (grun){i, i + 1};
+}
+
+/* The runs of gate bytes of v into d->gr. The gate set is a contiguous
+ * byte range [gate_lo, gate_hi] (rules_impl.h), tested 16 bytes at a time
+ * where SSE2 is there: a value is mostly text without any. */
+static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
+{
+    const ds_ruleset *rs = d->rs;
+    unsigned lo = rs->gate_lo, span = (unsigned)(rs->gate_hi - rs->gate_lo);
+    size_t i = 0;
+    d->ngr = 0;
+#ifdef __SSE2__
+    const __m128i vlo = _mm_set1_epi8((char)lo), vspan = _mm_set1_epi8((char)span);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(u + i)), vlo);
+        /* x <= span, unsigned: min(x, span) == x */
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, vspan), x));
+        while (m) {
+            add_gate_byte(d, i + (size_t)__builtin_ctz(m));
+            m &= m - 1;
+        }
+    }
+#endif
+    for (; i < len; i++)
+        if ((unsigned)(u[i] - lo) <= span)
+            add_gate_byte(d, i);
+}
+
+/* The gated database over the windows of +-w bytes around the gate runs of
+ * the value (merged where they touch) that hold at least `need` gate bytes:
+ * every match of a gated pattern holds that many within w bytes, so it
+ * lies inside one such window. Windows start and end on character
+ * boundaries, as Vectorscan's UTF-8 mode requires. */
+static void scan_gated(ds_detector *d, const hs_database_t *db, size_t w, size_t need,
+                       const char *v, size_t len)
+{
+    const grun *gr = d->gr;
+    for (size_t r = 0; r < d->ngr;) {
+        size_t ws = gr[r].s > w ? gr[r].s - w : 0, we = gr[r].e + w, n = gr[r].e - gr[r].s;
+        for (r++; r < d->ngr && gr[r].s < we + w; r++) {
+            we = gr[r].e + w;
+            n += gr[r].e - gr[r].s;
+        }
+        if (n < need)
+            continue; /* no match of the tier fits: too few gate bytes */
+        if (we > len)
+            we = len;
+        ws = char_start(v, ws);
+        if (we < len)
+            we = char_start(v, we);
+        d->gwin_s = ws;
+        d->gwin_e = we;
+        hs_scan(db, v + ws, (unsigned)(we - ws > UINT32_MAX ? UINT32_MAX : we - ws), 0,
+                d->scratch, on_hs_gated, d);
+    }
 }
 
 static void scan_value(ds_detector *d, const ds_field *f)
@@ -575,23 +697,39 @@ static void scan_value(ds_detector *d, const ds_field *f)
         }
     }
     d->nhits = 0;
+    d->ngh = 0;
     if (rs->db && len > 0)
         hs_scan(rs->db, v, (unsigned)(len > UINT32_MAX ? UINT32_MAX : len), 0, d->scratch,
                 on_hs, d);
-    /* rule order, whatever order Vectorscan reported in */
+    d->ngr = 0;
+    if (rs->ngated && len > 0)
+        find_gate_runs(d, (const unsigned char *)v, len);
+    for (int t = 0; t < DS_GATE_TIERS; t++)
+        if (rs->gdb[t] && d->ngr)
+            scan_gated(d, rs->gdb[t], rs->gate_width[t], rs->gate_min[t], v, len);
+    /* pattern order, whatever order Vectorscan reported in */
     for (size_t i = 0; i < rs->nalways; i++)
         d->hits[d->nhits++] = rs->always[i];
     if (d->nhits > 1)
         qsort(d->hits, d->nhits, sizeof *d->hits, cmp_size);
-    for (size_t i = 0; i < d->nhits; i++) {
-        size_t p = d->hits[i];
-        size_t from = 0;
-        if (d->first_end[p] != UNSET) {
-            unsigned w = rs->pats[p].max_width;
-            from = w && d->first_end[p] > w ? (size_t)d->first_end[p] - w : 0;
-            d->first_end[p] = UNSET;
+    if (d->ngh > 1)
+        qsort(d->gh, d->ngh, sizeof *d->gh, cmp_ghit);
+    size_t i = 0, g = 0;
+    while (i < d->nhits || g < d->ngh) {
+        if (g >= d->ngh || (i < d->nhits && d->hits[i] < d->gh[g].pat)) {
+            size_t p = d->hits[i++];
+            size_t from = 0;
+            if (d->first_end[p] != UNSET) {
+                unsigned w = rs->pats[p].max_width;
+                from = w && d->first_end[p] > w ? (size_t)d->first_end[p] - w : 0;
+                d->first_end[p] = UNSET;
+            }
+            run_pattern(d, p, v, len, own, from, PCRE2_UNSET, base);
+        } else {
+            /* every match starts in one of the windows that reported it */
+            const ghit *h = &d->gh[g++];
+            run_pattern(d, h->pat, v, len, own, h->ws, h->we - 1, base);
         }
-        run_pattern(d, p, v, len, own, from, base);
     }
 }
 

@@ -123,21 +123,53 @@ ds_status ds_baseline_load(const char *path, ds_baseline **out, ds_error *err)
     FILE *f = fopen(path, "r");
     if (!f)
         return ds_error_set(err, DS_EIO, path, "cannot read baseline: %s", strerror(errno));
-    char *line = NULL;
-    size_t cap = 0;
+    ds_status rc = ds_baseline_read(f, path, out, err);
+    fclose(f);
+    return rc;
+}
+
+/* One line of f into line[DS_BASELINE_MAX_LINE + 1], without its '\n' and
+ * NUL-terminated: its length, -1 at end of input, -2 when it is too long
+ * (the rest of the line is not read). NUL bytes are kept as bytes; the
+ * parsers below then see a shorter string and reject the line. */
+static ssize_t read_line(FILE *f, char *line)
+{
+    size_t n = 0;
+    int c;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (n == DS_BASELINE_MAX_LINE)
+            return -2;
+        line[n++] = (char)c;
+    }
+    if (c == EOF && n == 0)
+        return -1;
+    line[n] = 0;
+    return (ssize_t)n;
+}
+
+ds_status ds_baseline_read(FILE *f, const char *path, ds_baseline **out, ds_error *err)
+{
+    *out = NULL;
+    char *line = ds_xmalloc(DS_BASELINE_MAX_LINE + 1);
     ssize_t len;
     unsigned lineno = 0;
     int state = 0; /* 0 header expected, 1 salt expected, 2 entries */
     ds_baseline *b = NULL;
     ds_status rc = DS_OK;
     char where[600];
-    while ((len = getline(&line, &cap, f)) >= 0) {
+    while ((len = read_line(f, line)) != -1) {
         lineno++;
+        snprintf(where, sizeof where, "%s:%u", path, lineno);
+        if (len < 0) {
+            rc = ds_error_set(err, DS_EFORMAT, where, "line longer than %u bytes",
+                              (unsigned)DS_BASELINE_MAX_LINE);
+            break;
+        }
+        len = (ssize_t)strlen(line);
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = 0;
         if (len == 0 || line[0] == '#')
             continue;
-        snprintf(where, sizeof where, "%s:%u", path, lineno);
         if (state == 0) {
             if (strcmp(line, "dsaudit-baseline 1") != 0) {
                 rc = ds_error_set(err, DS_EFORMAT, where,
@@ -168,7 +200,6 @@ ds_status ds_baseline_load(const char *path, ds_baseline **out, ds_error *err)
     free(line);
     if (rc == DS_OK && ferror(f))
         rc = ds_error_set(err, DS_EIO, path, "read error: %s", strerror(errno));
-    fclose(f);
     if (rc == DS_OK && state < 2)
         rc = ds_error_set(err, DS_EFORMAT, path, "not a dsaudit baseline (no salt line)");
     if (rc != DS_OK) {

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common/status.h"
 #include "detect/detect.h"
@@ -33,6 +34,12 @@ ds_baseline *ds_baseline_new(const uint8_t *salt);
 /* Read a baseline file. DS_EIO when it cannot be read, DS_EFORMAT (where =
  * "path:line") when it is not a baseline. */
 ds_status ds_baseline_load(const char *path, ds_baseline **out, ds_error *err);
+
+/* The same from an open stream; path names it in messages. A line longer
+ * than DS_BASELINE_MAX_LINE bytes is a format error (a baseline line is a
+ * fingerprint and three labels), so memory stays bounded on any input. */
+#define DS_BASELINE_MAX_LINE 65536u
+ds_status ds_baseline_read(FILE *f, const char *path, ds_baseline **out, ds_error *err);
 
 const uint8_t *ds_baseline_salt(const ds_baseline *b);
 size_t ds_baseline_count(const ds_baseline *b);

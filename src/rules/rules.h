@@ -48,6 +48,7 @@ typedef struct ds_ruleset_opts {
     size_t ndisable;
     const char *const *langs;   /* languages for context words and keywords; empty = all */
     size_t nlangs;
+    int no_gate; /* 1: every Vectorscan pattern scans whole values (tests compare) */
 } ds_ruleset_opts;
 
 /* Compile rule definitions (ownership of defs[] passes to the ruleset, which

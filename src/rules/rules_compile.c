@@ -20,6 +20,7 @@
 #include "rules/builtin.h"
 #include "rules/hs_cache.h"
 #include "rules/rules_impl.h"
+#include "rules/re_shape.h"
 
 const char *ds_severity_name(ds_severity s)
 {
@@ -373,7 +374,9 @@ static pcre2_code *compile_pcre(const char *pat, int caseless, int ucp, const ds
 {
     int ec;
     PCRE2_SIZE off;
-    uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
+    /* USE_OFFSET_LIMIT: the detector bounds where matches of gated patterns
+     * may start (the windows around gate bytes) */
+    uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_USE_OFFSET_LIMIT;
     if (caseless)
         opts |= PCRE2_CASELESS;
     if (ucp)
@@ -482,6 +485,9 @@ void ds_ruleset_free(ds_ruleset *rs)
     free(rs->always);
     if (rs->db)
         hs_free_database(rs->db);
+    for (int t = 0; t < DS_GATE_TIERS; t++)
+        if (rs->gdb[t])
+            hs_free_database(rs->gdb[t]);
     free(rs);
 }
 
@@ -619,6 +625,42 @@ static int hs_flags_for(const char *expr, unsigned base, unsigned *flags, unsign
         ce = NULL;
     }
     return 0;
+}
+
+/* Bytes gating patterns: the ASCII digits and ':' (IPv6), a contiguous
+ * range (0x30-0x3A) the detector tests 16 bytes at a time. A pattern whose
+ * every match holds some of them within a short reach is scanned only
+ * around them. Tiers, the first that fits: at least 6 gate bytes within 64
+ * (most identifiers), 1 within 64, 1 within 512. */
+#define GATE_LO '0'
+#define GATE_HI ':'
+static const unsigned gate_tier_max[DS_GATE_TIERS] = {64, 64, 512};
+static const unsigned gate_tier_min[DS_GATE_TIERS] = {6, 1, 1};
+
+/* Compile n expressions into *db (left NULL when n is 0), dropping one that
+ * Vectorscan refuses and trying again: refused[pattern] is set for it, and
+ * the pattern then runs through PCRE2 on every value. */
+static void compile_db(ds_ruleset *rs, const char **exprs, unsigned *flags, unsigned *ids,
+                       size_t n, char *refused, hs_database_t **db)
+{
+    while (n) {
+        hs_compile_error_t *ce = NULL;
+        if (ds_hs_compile_cached(exprs, flags, ids, (unsigned)n, db, &ce) == HS_SUCCESS)
+            return;
+        int bad = ce->expression;
+        hs_free_compile_error(ce);
+        if (bad < 0 || (size_t)bad >= n) {
+            for (size_t i = 0; i < n; i++)
+                refused[ids[i]] = 1;
+            return;
+        }
+        refused[ids[bad]] = 1;
+        memmove(exprs + bad, exprs + bad + 1, (n - (size_t)bad - 1) * sizeof *exprs);
+        memmove(flags + bad, flags + bad + 1, (n - (size_t)bad - 1) * sizeof *flags);
+        memmove(ids + bad, ids + bad + 1, (n - (size_t)bad - 1) * sizeof *ids);
+        n--;
+    }
+    (void)rs;
 }
 
 ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opts *o,
@@ -873,26 +915,63 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             rs->pats[p].max_width = rd->prefilter || rs->pats[p].keyword ? 0 : w;
             nin++;
         }
-        while (nin) {
-            hs_compile_error_t *ce = NULL;
-            if (ds_hs_compile_cached(exprs, flags, ids, (unsigned)nin, &rs->db, &ce) ==
-                HS_SUCCESS)
-                break;
-            /* drop the expression Vectorscan refused and try again */
-            int bad = ce->expression;
-            hs_free_compile_error(ce);
-            if (bad < 0 || (size_t)bad >= nin) {
-                for (size_t p = 0; p < nsrc; p++)
-                    rs->pats[p].in_db = 0;
-                nin = 0;
-                break;
-            }
-            refused[ids[bad]] = 1;
-            memmove(exprs + bad, exprs + bad + 1, (nin - (size_t)bad - 1) * sizeof *exprs);
-            memmove(flags + bad, flags + bad + 1, (nin - (size_t)bad - 1) * sizeof *flags);
-            memmove(ids + bad, ids + bad + 1, (nin - (size_t)bad - 1) * sizeof *ids);
-            nin--;
+        /* gated patterns (re_shape.h) to their own database */
+        uint8_t gate[32] = {0};
+        for (unsigned g = GATE_LO; g <= GATE_HI; g++)
+            gate[g / 8] |= (uint8_t)(1u << (g % 8));
+        rs->gate_lo = GATE_LO;
+        rs->gate_hi = GATE_HI;
+        const char **gexprs = ds_xcalloc(nin ? nin : 1, sizeof *gexprs);
+        unsigned *gflags = ds_xcalloc(nin ? nin : 1, sizeof *gflags);
+        unsigned *gids = ds_xcalloc(nin ? nin : 1, sizeof *gids);
+        int *tier = ds_xcalloc(nin ? nin : 1, sizeof *tier);
+        for (size_t i = 0; i < nin; i++) {
+            ds_cpattern *cp = &rs->pats[ids[i]];
+            const ds_rule_def *rd = &rs->rules[cp->rule].def;
+            ds_re_shape sh;
+            tier[i] = -1;
+            /* a declared prefilter is what Vectorscan looks for: gating
+             * holds when its own matches are gated; the regex then runs over
+             * the whole value (max_width stays 0) */
+            if ((o && o->no_gate) || cp->keyword ||
+                !ds_re_shape_of(exprs[i], (flags[i] & HS_FLAG_CASELESS) != 0, gate, &sh) ||
+                !sh.gates || !sh.max_width)
+                continue;
+            for (int t = 0; t < DS_GATE_TIERS && tier[i] < 0; t++)
+                if (sh.reach <= gate_tier_max[t] && sh.gates >= gate_tier_min[t]) {
+                    tier[i] = t;
+                    if (!rd->prefilter && (!cp->max_width || sh.max_width < cp->max_width))
+                        cp->max_width = sh.max_width;
+                    if (sh.reach > rs->gate_width[t])
+                        rs->gate_width[t] = sh.reach;
+                    if (!rs->gate_min[t] || sh.gates < rs->gate_min[t])
+                        rs->gate_min[t] = sh.gates;
+                }
         }
+        for (int t = 0; t < DS_GATE_TIERS; t++) {
+            size_t ng = 0;
+            for (size_t i = 0; i < nin; i++)
+                if (tier[i] == t) {
+                    gexprs[ng] = exprs[i];
+                    gflags[ng] = flags[i];
+                    gids[ng++] = ids[i];
+                }
+            compile_db(rs, gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
+            if (rs->gdb[t])
+                rs->ngated += (int)ng;
+        }
+        size_t nl = 0;
+        for (size_t i = 0; i < nin; i++)
+            if (tier[i] < 0) {
+                exprs[nl] = exprs[i];
+                flags[nl] = flags[i];
+                ids[nl++] = ids[i];
+            }
+        compile_db(rs, exprs, flags, ids, nl, refused, &rs->db);
+        free(tier);
+        free(gexprs);
+        free(gflags);
+        free(gids);
         free(exprs);
         free(flags);
         free(ids);

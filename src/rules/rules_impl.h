@@ -74,12 +74,24 @@ typedef struct ds_crule {
     ds_clexicon *lex;     /* def.nlexicons entries */
 } ds_crule;
 
+#define DS_GATE_TIERS 3
+
 struct ds_ruleset {
     ds_crule *rules;
     size_t nrules;
     ds_cpattern *pats;
     size_t npats;
     hs_database_t *db;    /* NULL when no pattern could go to Vectorscan */
+    /* Gated patterns: every match holds gate_min[t] bytes of gate[] or more
+     * within its reach (rules/re_shape.h), so gdb[t] scans only the windows
+     * of +-gate_width[t] bytes around a value's gate bytes that hold that
+     * many. Tiers keep one long pattern from widening the windows of all the
+     * short ones, and a year ("2019") from waking the 9-digit identifiers. */
+    hs_database_t *gdb[DS_GATE_TIERS]; /* NULL when no pattern is in the tier */
+    unsigned gate_width[DS_GATE_TIERS];
+    unsigned gate_min[DS_GATE_TIERS];
+    unsigned char gate_lo, gate_hi; /* the gate bytes: a contiguous range */
+    int ngated;                     /* patterns in gated databases */
     size_t *always;       /* patterns run with PCRE2 on every value */
     size_t nalways;
     int has_column_only;

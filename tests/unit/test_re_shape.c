@@ -1,0 +1,249 @@
+/* rules/re_shape.c: widths and gate counts read from regex text, checked
+ * against hand-worked answers, against PCRE2 itself on every built-in rule
+ * example, and end to end: gated scanning finds exactly what whole-value
+ * scanning finds. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <criterion/criterion.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "detect/detect.h"
+#include "rules/re_shape.h"
+#include "rules/rule_def.h"
+#include "rules/rules.h"
+#include "rules/rules_impl.h"
+
+/* the detector's gate: ASCII digits and ':' */
+static void gate_digits_colon(uint8_t g[32])
+{
+    memset(g, 0, 32);
+    for (unsigned c = '0'; c <= ':'; c++)
+        g[c / 8] |= (uint8_t)(1u << (c % 8));
+}
+
+typedef struct vec {
+    const char *re;
+    int caseless;
+    int ok;
+    unsigned width, reach, gates;
+} vec;
+
+static const vec vectors[] = {
+    {"[0-9]{3}-[0-9]{2}-[0-9]{4}", 0, 1, 11, 11, 9},
+    {"\\d+", 0, 0, 0, 0, 0},                       /* unbounded */
+    {"abc", 0, 1, 3, 3, 0},
+    {"abc", 1, 1, 9, 9, 0},                        /* k, s fold to 3- and 2-byte letters */
+    {"a|12|345", 0, 1, 3, 3, 0},                   /* one branch has no digit */
+    {"1|12|345", 0, 1, 3, 3, 1},
+    {"(?:12)?3", 0, 1, 3, 3, 1},
+    {"x{2,4}9{0,3}", 0, 1, 7, 7, 0},
+    {"([- .])[0-9]{2}\\1", 0, 1, 4, 4, 2},         /* backreference: the group's width */
+    {"(?<sep>[-/])7\\k<sep>", 0, 1, 3, 3, 1},
+    {"(?P<s>:)(?P=s)", 0, 1, 2, 2, 1}, /* a backreference counts no gate byte */
+    {"(?<![0-9A-Za-z])[0-9]{9}(?![0-9])", 0, 1, 9, 9, 9}, /* lookarounds: zero width */
+    {"(?=[A-Z]{0,8}[0-9])[A-Z0-9]{9}", 0, 1, 9, 9, 1},    /* lookahead counts within reach */
+    {"(?=[A-Z]{0,20}[0-9])[A-Z]{2}", 0, 1, 2, 21, 1},
+    {"(?<=[0-9])ab", 0, 1, 2, 2, 0},                      /* lookbehind text: before */
+    {"[\\x{C0}-\\x{DE}]", 0, 1, 2, 2, 0},
+    {"\\x{20AC}[0-9]", 0, 1, 4, 4, 1},
+    {"é", 0, 1, 2, 2, 0},
+    {"[^0-9]", 0, 1, 4, 4, 0},
+    {".", 0, 1, 4, 4, 0},
+    {"[[:digit:]]{2}", 0, 1, 2, 2, 2},
+    {"[[:alpha:]]", 0, 1, 1, 1, 0},
+    {"\\Q1.2\\E", 0, 1, 3, 3, 2},
+    {"a{,3}", 0, 1, 5, 5, 1},                      /* PCRE2 10.42: "{,3}" is literal */
+    {"a{x}", 0, 1, 4, 4, 0},
+    {"(?i)k", 0, 1, 3, 3, 0},
+    {"(?i:k)0", 0, 1, 4, 4, 1},
+    {"ab(?#comment)1", 0, 1, 3, 3, 1},
+    {"^[0-9]{5}$", 0, 1, 5, 5, 5},
+    {"\\b[0-9]{2}\\b", 0, 1, 2, 2, 2},
+    {"\\s\\w\\d", 0, 1, 3, 3, 1},
+    {"\\p{L}", 0, 0, 0, 0, 0},                     /* Unicode properties: not read */
+    {"(?x) 1 2", 0, 0, 0, 0, 0},                   /* extended mode: not read */
+    {"(*UCP)\\d", 0, 0, 0, 0, 0},
+    {"(?|(a)|(b))\\1", 0, 0, 0, 0, 0},             /* branch reset */
+    {"(a)(?1)", 0, 0, 0, 0, 0},                    /* recursion */
+    {"\\2(a)(b)", 0, 0, 0, 0, 0},                  /* forward reference */
+    {"(a", 0, 0, 0, 0, 0},
+    {"a)", 0, 0, 0, 0, 0},
+    {"[a", 0, 0, 0, 0, 0},
+    {"*a", 0, 0, 0, 0, 0},
+    {"a\\", 0, 0, 0, 0, 0},
+    {"x{99999}{99999}", 0, 0, 0, 0, 0},            /* past DS_RE_SHAPE_MAX */
+};
+
+Test(re_shape, hand_worked_vectors)
+{
+    uint8_t g[32];
+    gate_digits_colon(g);
+    for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
+        const vec *v = &vectors[i];
+        ds_re_shape s;
+        int ok = ds_re_shape_of(v->re, v->caseless, g, &s);
+        cr_expect_eq(ok, v->ok, "%s: ok %d", v->re, ok);
+        cr_expect_eq(s.max_width, v->width, "%s: width %u, expected %u", v->re, s.max_width,
+                     v->width);
+        if (ok) {
+            cr_expect_eq(s.reach, v->reach, "%s: reach %u, expected %u", v->re, s.reach,
+                         v->reach);
+            cr_expect_eq(s.gates, v->gates, "%s: gates %u, expected %u", v->re, s.gates,
+                         v->gates);
+        }
+    }
+}
+
+Test(re_shape, deep_nesting_is_refused_not_recursed)
+{
+    uint8_t g[32];
+    gate_digits_colon(g);
+    char re[4096];
+    size_t n = 0;
+    for (int i = 0; i < 1000; i++)
+        re[n++] = '(';
+    re[n++] = '1';
+    for (int i = 0; i < 1000; i++)
+        re[n++] = ')';
+    re[n] = 0;
+    ds_re_shape s;
+    cr_assert_eq(ds_re_shape_of(re, 0, g, &s), 0);
+    cr_assert_eq(s.max_width, 0);
+    cr_assert_eq(s.gates, 0);
+}
+
+static size_t count_gate(const char *s, size_t a, size_t b)
+{
+    size_t n = 0;
+    for (size_t i = a; i < b; i++)
+        n += s[i] >= '0' && s[i] <= ':';
+    return n;
+}
+
+/* Every match PCRE2 finds, of every regex of every built-in rule, on every
+ * example of every rule, is within the width read from the text and holds
+ * the gate bytes promised within reach. */
+Test(re_shape, sound_on_every_builtin_rule_example)
+{
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &rs, &err), DS_OK, "%s", err.msg);
+    uint8_t g[32];
+    gate_digits_colon(g);
+    pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+    size_t checked = 0, gated = 0;
+    for (size_t r = 0; r < rs->nrules; r++) {
+        const ds_rule_def *d = &rs->rules[r].def;
+        for (size_t k = 0; k < d->regex.n; k++) {
+            ds_re_shape s;
+            if (!ds_re_shape_of(d->regex.v[k], d->caseless, g, &s))
+                continue;
+            gated += s.gates > 0;
+            int ec;
+            PCRE2_SIZE eo;
+            pcre2_code *re = pcre2_compile((PCRE2_SPTR)d->regex.v[k], PCRE2_ZERO_TERMINATED,
+                                           PCRE2_UTF | (d->caseless ? PCRE2_CASELESS : 0), &ec,
+                                           &eo, NULL);
+            cr_assert_not_null(re, "%s", d->id);
+            for (size_t q = 0; q < rs->nrules; q++) {
+                const ds_rule_def *e = &rs->rules[q].def;
+                for (size_t x = 0; x < e->npositive + e->nnegative; x++) {
+                    const char *t = x < e->npositive ? e->positive[x].value
+                                                     : e->negative[x - e->npositive].value;
+                    size_t len = strlen(t), start = 0;
+                    while (start <= len &&
+                           pcre2_match(re, (PCRE2_SPTR)t, len, start, 0, md, NULL) >= 0) {
+                        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                        size_t a = ov[0], b = ov[1];
+                        cr_expect_leq(b - a, s.max_width, "%s regex %zu on '%s': %zu > %u",
+                                      d->id, k, t, b - a, s.max_width);
+                        size_t hi = a + s.reach < len ? a + s.reach : len;
+                        cr_expect_geq(count_gate(t, a, hi), s.gates,
+                                      "%s regex %zu on '%s': fewer than %u gate bytes", d->id,
+                                      k, t, s.gates);
+                        checked++;
+                        start = b > a ? b : b + 1;
+                    }
+                }
+            }
+            pcre2_code_free(re);
+        }
+    }
+    pcre2_match_data_free(md);
+    cr_assert_geq(checked, 500, "only %zu matches checked", checked);
+    cr_assert_geq(gated, 40, "only %zu gated regexes", gated);
+    ds_ruleset_free(rs);
+}
+
+/* Findings of rs on a one-field record, as text. */
+static ds_status collect(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
+{
+    ds_buf *b = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const ds_field *fl = &rec->fields[f[i].field];
+        ds_buf_printf(b, "%.*s:%s:%llu-%llu:%.3f\n", (int)fl->name_len, fl->name,
+                      f[i].rule->id, (unsigned long long)f[i].start,
+                      (unsigned long long)f[i].end, f[i].confidence);
+    }
+    return DS_OK;
+}
+
+static void scan_into(ds_detector *d, const char *field, const char *v, size_t len, ds_buf *out)
+{
+    ds_field f = {field, strlen(field), v, len, 0, len};
+    ds_record rec = {1, 1, &f, 1, 0};
+    ds_sink sink = {out, collect};
+    cr_assert_eq(ds_detector_scan(d, &rec, &sink, NULL), DS_OK);
+}
+
+/* Gated scanning (windows around digits and colons) and whole-value
+ * scanning give the same findings, byte for byte: on every rule example
+ * alone, in the columns the examples name, and on all of them run together
+ * in one long value, where windows merge and patterns hit many times. */
+Test(re_shape, gated_scanning_finds_what_whole_value_scanning_finds)
+{
+    ds_ruleset *gated = NULL, *whole = NULL;
+    ds_ruleset_opts nog = {0};
+    nog.no_gate = 1;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &gated, &err), DS_OK, "%s", err.msg);
+    cr_assert_eq(ds_ruleset_load_builtin(&nog, &whole, &err), DS_OK, "%s", err.msg);
+    cr_assert_gt(gated->ngated, 40);
+    cr_assert_eq(whole->ngated, 0);
+    ds_detect_opts lo = {0.0}; /* every finding, low confidence too */
+    ds_detector *dg, *dw;
+    cr_assert_eq(ds_detector_new(gated, &lo, &dg, NULL), DS_OK);
+    cr_assert_eq(ds_detector_new(whole, &lo, &dw, NULL), DS_OK);
+    ds_buf a = {0}, b = {0}, all = {0};
+    size_t n = 0;
+    for (size_t r = 0; r < gated->nrules; r++) {
+        const ds_rule_def *e = &gated->rules[r].def;
+        for (size_t x = 0; x < e->npositive + e->nnegative; x++) {
+            const ds_rule_example *ex =
+                x < e->npositive ? &e->positive[x] : &e->negative[x - e->npositive];
+            const char *field = ex->field ? ex->field : "text";
+            scan_into(dg, field, ex->value, strlen(ex->value), &a);
+            scan_into(dw, field, ex->value, strlen(ex->value), &b);
+            ds_buf_puts(&all, ex->value);
+            ds_buf_puts(&all, (n++ % 3) ? " ; " : "\n");
+        }
+    }
+    scan_into(dg, "text", all.data, all.len, &a);
+    scan_into(dw, "text", all.data, all.len, &b);
+    ds_buf_puts(&a, "");
+    ds_buf_puts(&b, "");
+    cr_assert_gt(a.len, 1000);
+    cr_assert_str_eq(a.data, b.data);
+    ds_buf_free(&a);
+    ds_buf_free(&b);
+    ds_buf_free(&all);
+    ds_detector_free(dg);
+    ds_detector_free(dw);
+    ds_ruleset_free(gated);
+    ds_ruleset_free(whole);
+}
