@@ -26,8 +26,8 @@ struct ds_detector {
     size_t gwin_s, gwin_e; /* the window being scanned by a gated database */
     struct ghit *gh;     /* gated patterns hit in the current value, with their window */
     size_t ngh, ghcap;
-    struct grun *gr;     /* runs of gate bytes in the current value */
-    size_t ngr, grcap;
+    struct grun *gr[DS_GATE_CLASSES]; /* runs of gate bytes in the current value */
+    size_t ngr[DS_GATE_CLASSES], grcap[DS_GATE_CLASSES];
     ds_finding *f;
     size_t nf, fcap;
     unsigned char *drop; /* drop_nested's marks, one per finding */
@@ -118,7 +118,8 @@ void ds_detector_free(ds_detector *d)
     free(d->first_end);
     free(d->hits);
     free(d->gh);
-    free(d->gr);
+    for (int c = 0; c < DS_GATE_CLASSES; c++)
+        free(d->gr[c]);
     free(d->f);
     free(d->drop);
     if (d->memo) {
@@ -140,10 +141,12 @@ static int on_hs(unsigned id, unsigned long long from, unsigned long long to, un
     (void)from;
     (void)flags;
     ds_detector *d = ctx;
-    if (d->first_end[id] == UNSET) {
-        d->first_end[id] = to;
-        d->hits[d->nhits++] = id;
-    }
+    /* patterns sharing one expression are reported under the first one */
+    for (size_t p = id; p != SIZE_MAX; p = d->rs->pats[p].alias_next)
+        if (d->first_end[p] == UNSET) {
+            d->first_end[p] = to;
+            d->hits[d->nhits++] = p;
+        }
     return 0;
 }
 
@@ -154,8 +157,10 @@ static int on_hs_gated(unsigned id, unsigned long long from, unsigned long long 
     (void)to;
     (void)flags;
     ds_detector *d = ctx;
-    d->gh = ds_xgrow(d->gh, &d->ghcap, d->ngh + 1, sizeof *d->gh);
-    d->gh[d->ngh++] = (ghit){.pat = id, .ws = d->gwin_s, .we = d->gwin_e};
+    for (size_t p = id; p != SIZE_MAX; p = d->rs->pats[p].alias_next) {
+        d->gh = ds_xgrow(d->gh, &d->ghcap, d->ngh + 1, sizeof *d->gh);
+        d->gh[d->ngh++] = (ghit){.pat = p, .ws = d->gwin_s, .we = d->gwin_e};
+    }
     return 0;
 }
 
@@ -590,25 +595,25 @@ static size_t char_start(const char *v, size_t i)
     return i;
 }
 
-static void add_gate_byte(ds_detector *d, size_t i)
+static void add_gate_byte(ds_detector *d, int c, size_t i)
 {
-    if (d->ngr && d->gr[d->ngr - 1].e == i) {
-        d->gr[d->ngr - 1].e = i + 1;
+    if (d->ngr[c] && d->gr[c][d->ngr[c] - 1].e == i) {
+        d->gr[c][d->ngr[c] - 1].e = i + 1;
         return;
     }
-    d->gr = ds_xgrow(d->gr, &d->grcap, d->ngr + 1, sizeof *d->gr);
-    d->gr[d->ngr++] = (grun){i, i + 1};
+    d->gr[c] = ds_xgrow(d->gr[c], &d->grcap[c], d->ngr[c] + 1, sizeof *d->gr[c]);
+    d->gr[c][d->ngr[c]++] = (grun){i, i + 1};
 }
 
-/* The runs of gate bytes of v into d->gr. The gate set is a contiguous
- * byte range [gate_lo, gate_hi] (rules_impl.h), tested 16 bytes at a time
- * where SSE2 is there: a value is mostly text without any. */
-static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
+/* The runs of the gate bytes of class c in v into d->gr[c]. A class is a
+ * contiguous byte range [gate_lo, gate_hi] (rules_impl.h), tested 16 bytes
+ * at a time where SSE2 is there: a value is mostly text without any. */
+static void find_gate_runs(ds_detector *d, int c, const unsigned char *u, size_t len)
 {
     const ds_ruleset *rs = d->rs;
-    unsigned lo = rs->gate_lo, span = (unsigned)(rs->gate_hi - rs->gate_lo);
+    unsigned lo = rs->gate_lo[c], span = (unsigned)(rs->gate_hi[c] - rs->gate_lo[c]);
     size_t i = 0;
-    d->ngr = 0;
+    d->ngr[c] = 0;
 #ifdef __SSE2__
     const __m128i vlo = _mm_set1_epi8((char)lo), vspan = _mm_set1_epi8((char)span);
     for (; i + 16 <= len; i += 16) {
@@ -616,14 +621,14 @@ static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
         /* x <= span, unsigned: min(x, span) == x */
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, vspan), x));
         while (m) {
-            add_gate_byte(d, i + (size_t)__builtin_ctz(m));
+            add_gate_byte(d, c, i + (size_t)__builtin_ctz(m));
             m &= m - 1;
         }
     }
 #endif
     for (; i < len; i++)
         if ((unsigned)(u[i] - lo) <= span)
-            add_gate_byte(d, i);
+            add_gate_byte(d, c, i);
 }
 
 /* The gated database over the windows of +-w bytes around the gate runs of
@@ -631,13 +636,14 @@ static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
  * every match of a gated pattern holds that many within w bytes, so it
  * lies inside one such window. Windows start and end on character
  * boundaries, as Vectorscan's UTF-8 mode requires. */
-static void scan_gated(ds_detector *d, const hs_database_t *db, size_t w, size_t need,
+static void scan_gated(ds_detector *d, int c, const hs_database_t *db, size_t w, size_t need,
                        const char *v, size_t len)
 {
-    const grun *gr = d->gr;
-    for (size_t r = 0; r < d->ngr;) {
+    const grun *gr = d->gr[c];
+    size_t ngr = d->ngr[c];
+    for (size_t r = 0; r < ngr;) {
         size_t ws = gr[r].s > w ? gr[r].s - w : 0, we = gr[r].e + w, n = gr[r].e - gr[r].s;
-        for (r++; r < d->ngr && gr[r].s < we + w; r++) {
+        for (r++; r < ngr && gr[r].s < we + w; r++) {
             we = gr[r].e + w;
             n += gr[r].e - gr[r].s;
         }
@@ -701,12 +707,16 @@ static void scan_value(ds_detector *d, const ds_field *f)
     if (rs->db && len > 0)
         hs_scan(rs->db, v, (unsigned)(len > UINT32_MAX ? UINT32_MAX : len), 0, d->scratch,
                 on_hs, d);
-    d->ngr = 0;
-    if (rs->ngated && len > 0)
-        find_gate_runs(d, (const unsigned char *)v, len);
-    for (int t = 0; t < DS_GATE_TIERS; t++)
-        if (rs->gdb[t] && d->ngr)
-            scan_gated(d, rs->gdb[t], rs->gate_width[t], rs->gate_min[t], v, len);
+    for (int c = 0; c < DS_GATE_CLASSES; c++) {
+        d->ngr[c] = 0;
+        if (rs->gate_used[c] && len > 0)
+            find_gate_runs(d, c, (const unsigned char *)v, len);
+    }
+    for (int t = 0; t < DS_GATE_TIERS; t++) {
+        int c = (int)rs->gate_class[t];
+        if (rs->gdb[t] && d->ngr[c])
+            scan_gated(d, c, rs->gdb[t], rs->gate_width[t], rs->gate_min[t], v, len);
+    }
     /* pattern order, whatever order Vectorscan reported in */
     for (size_t i = 0; i < rs->nalways; i++)
         d->hits[d->nhits++] = rs->always[i];
@@ -725,10 +735,17 @@ static void scan_value(ds_detector *d, const ds_field *f)
                 d->first_end[p] = UNSET;
             }
             run_pattern(d, p, v, len, own, from, PCRE2_UNSET, base);
-        } else {
-            /* every match starts in one of the windows that reported it */
+        } else if (rs->pats[d->gh[g].pat].max_width) {
+            /* every match lies in one of the windows that reported it */
             const ghit *h = &d->gh[g++];
             run_pattern(d, h->pat, v, len, own, h->ws, h->we - 1, base);
+        } else {
+            /* a declared prefilter's match lies in the window, not
+             * necessarily the regex's: the whole value, once */
+            size_t p = d->gh[g].pat;
+            while (g < d->ngh && d->gh[g].pat == p)
+                g++;
+            run_pattern(d, p, v, len, own, 0, PCRE2_UNSET, base);
         }
     }
 }

@@ -627,15 +627,15 @@ static int hs_flags_for(const char *expr, unsigned base, unsigned *flags, unsign
     return 0;
 }
 
-/* Bytes gating patterns: the ASCII digits and ':' (IPv6), a contiguous
- * range (0x30-0x3A) the detector tests 16 bytes at a time. A pattern whose
- * every match holds some of them within a short reach is scanned only
- * around them. Tiers, the first that fits: at least 6 gate bytes within 64
- * (most identifiers), 1 within 64, 1 within 512. */
-#define GATE_LO '0'
-#define GATE_HI ':'
-static const unsigned gate_tier_max[DS_GATE_TIERS] = {64, 64, 512};
-static const unsigned gate_tier_min[DS_GATE_TIERS] = {6, 1, 1};
+/* Gate classes: byte ranges a detector finds 16 bytes at a time. Digits
+ * and ':' (identifiers, phones, dates, IPv6); '@' (e-mail addresses). */
+static const unsigned char gate_lo[DS_GATE_CLASSES] = {'0', '@'};
+static const unsigned char gate_hi[DS_GATE_CLASSES] = {':', '@'};
+/* Tiers, the first that fits a pattern: its class, the gate bytes it needs
+ * within its reach at least, and the longest reach. */
+static const struct {
+    unsigned cls, min, max;
+} gate_tiers[DS_GATE_TIERS] = {{0, 6, 64}, {0, 1, 64}, {0, 1, 512}, {1, 1, 1024}};
 
 /* Compile n expressions into *db (left NULL when n is 0), dropping one that
  * Vectorscan refuses and trying again: refused[pattern] is set for it, and
@@ -750,7 +750,8 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             }
             rs->pats = ds_xgrow(rs->pats, &pcap, rs->npats + 1, sizeof *rs->pats);
             srcs = ds_xgrow(srcs, &scap, nsrc + 1, sizeof *srcs);
-            rs->pats[rs->npats] = (ds_cpattern){.rule = rs->nrules, .re = re, .lex_group = lg};
+            rs->pats[rs->npats] = (ds_cpattern){
+                .rule = rs->nrules, .re = re, .lex_group = lg, .alias_next = SIZE_MAX};
             srcs[nsrc] = (pat_src){
                 ds_xstrdup(rd->prefilter ? rd->prefilter : rd->regex.v[k]),
                 HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH | (rd->caseless ? HS_FLAG_CASELESS : 0u),
@@ -769,7 +770,8 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             }
             free(kw);
             rs->pats = ds_xgrow(rs->pats, &pcap, rs->npats + 1, sizeof *rs->pats);
-            rs->pats[rs->npats] = (ds_cpattern){.rule = rs->nrules, .re = re, .keyword = 1};
+            rs->pats[rs->npats] = (ds_cpattern){
+                .rule = rs->nrules, .re = re, .keyword = 1, .alias_next = SIZE_MAX};
             /* one alternation per rule: Vectorscan compiles it faster than as
              * many expressions */
             ds_buf alt = {0};
@@ -905,22 +907,41 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 refused[p] = 1;
                 continue;
             }
-            exprs[nin] = srcs[i].expr;
-            flags[nin] = f;
-            ids[nin] = (unsigned)p;
-            rs->pats[p].in_db = 1;
             /* a declared prefilter says nothing about the regex's width, nor
              * one keyword about the keyword alternation's */
             const ds_rule_def *rd = &rs->rules[rs->pats[p].rule].def;
             rs->pats[p].max_width = rd->prefilter || rs->pats[p].keyword ? 0 : w;
+            rs->pats[p].in_db = 1;
+            /* the same expression (one prefilter for several regexes of a
+             * rule): compiled once, its hits go to every pattern sharing it */
+            size_t dup = nin;
+            for (size_t k = 0; k < nin && dup == nin; k++)
+                if (flags[k] == f && strcmp(exprs[k], srcs[i].expr) == 0)
+                    dup = k;
+            if (dup < nin) {
+                size_t q = ids[dup];
+                while (rs->pats[q].alias_next != SIZE_MAX)
+                    q = rs->pats[q].alias_next;
+                rs->pats[q].alias_next = p;
+                if (rs->pats[p].max_width != rs->pats[ids[dup]].max_width)
+                    rs->pats[p].max_width = rs->pats[ids[dup]].max_width = 0;
+                continue;
+            }
+            exprs[nin] = srcs[i].expr;
+            flags[nin] = f;
+            ids[nin] = (unsigned)p;
             nin++;
         }
         /* gated patterns (re_shape.h) to their own database */
-        uint8_t gate[32] = {0};
-        for (unsigned g = GATE_LO; g <= GATE_HI; g++)
-            gate[g / 8] |= (uint8_t)(1u << (g % 8));
-        rs->gate_lo = GATE_LO;
-        rs->gate_hi = GATE_HI;
+        uint8_t gate[DS_GATE_CLASSES][32] = {{0}};
+        for (int c = 0; c < DS_GATE_CLASSES; c++) {
+            for (unsigned g = gate_lo[c]; g <= gate_hi[c]; g++)
+                gate[c][g / 8] |= (uint8_t)(1u << (g % 8));
+            rs->gate_lo[c] = gate_lo[c];
+            rs->gate_hi[c] = gate_hi[c];
+        }
+        for (int t = 0; t < DS_GATE_TIERS; t++)
+            rs->gate_class[t] = gate_tiers[t].cls;
         const char **gexprs = ds_xcalloc(nin ? nin : 1, sizeof *gexprs);
         unsigned *gflags = ds_xcalloc(nin ? nin : 1, sizeof *gflags);
         unsigned *gids = ds_xcalloc(nin ? nin : 1, sizeof *gids);
@@ -928,25 +949,31 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
         for (size_t i = 0; i < nin; i++) {
             ds_cpattern *cp = &rs->pats[ids[i]];
             const ds_rule_def *rd = &rs->rules[cp->rule].def;
-            ds_re_shape sh;
             tier[i] = -1;
             /* a declared prefilter is what Vectorscan looks for: gating
              * holds when its own matches are gated; the regex then runs over
              * the whole value (max_width stays 0) */
-            if ((o && o->no_gate) || cp->keyword ||
-                !ds_re_shape_of(exprs[i], (flags[i] & HS_FLAG_CASELESS) != 0, gate, &sh) ||
-                !sh.gates || !sh.max_width)
+            if ((o && o->no_gate) || cp->keyword)
                 continue;
-            for (int t = 0; t < DS_GATE_TIERS && tier[i] < 0; t++)
-                if (sh.reach <= gate_tier_max[t] && sh.gates >= gate_tier_min[t]) {
-                    tier[i] = t;
-                    if (!rd->prefilter && (!cp->max_width || sh.max_width < cp->max_width))
-                        cp->max_width = sh.max_width;
-                    if (sh.reach > rs->gate_width[t])
-                        rs->gate_width[t] = sh.reach;
-                    if (!rs->gate_min[t] || sh.gates < rs->gate_min[t])
-                        rs->gate_min[t] = sh.gates;
-                }
+            ds_re_shape sh[DS_GATE_CLASSES];
+            int ok[DS_GATE_CLASSES];
+            for (int c = 0; c < DS_GATE_CLASSES; c++)
+                ok[c] = ds_re_shape_of(exprs[i], (flags[i] & HS_FLAG_CASELESS) != 0, gate[c],
+                                       &sh[c]) &&
+                        sh[c].gates && sh[c].max_width;
+            for (int t = 0; t < DS_GATE_TIERS && tier[i] < 0; t++) {
+                const ds_re_shape *hp = &sh[gate_tiers[t].cls];
+                if (!ok[gate_tiers[t].cls] || hp->reach > gate_tiers[t].max ||
+                    hp->gates < gate_tiers[t].min)
+                    continue;
+                tier[i] = t;
+                if (!rd->prefilter && (!cp->max_width || hp->max_width < cp->max_width))
+                    cp->max_width = hp->max_width;
+                if (hp->reach > rs->gate_width[t])
+                    rs->gate_width[t] = hp->reach;
+                if (!rs->gate_min[t] || hp->gates < rs->gate_min[t])
+                    rs->gate_min[t] = hp->gates;
+            }
         }
         for (int t = 0; t < DS_GATE_TIERS; t++) {
             size_t ng = 0;
@@ -957,8 +984,10 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                     gids[ng++] = ids[i];
                 }
             compile_db(rs, gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
-            if (rs->gdb[t])
+            if (rs->gdb[t]) {
                 rs->ngated += (int)ng;
+                rs->gate_used[gate_tiers[t].cls] = 1;
+            }
         }
         size_t nl = 0;
         for (size_t i = 0; i < nin; i++)
@@ -975,9 +1004,18 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
         free(exprs);
         free(flags);
         free(ids);
+        /* what Vectorscan refused, it refused for the aliases too */
         for (size_t p = 0; p < rs->npats; p++)
-            if (refused[p])
+            if (refused[p] && rs->pats[p].in_db)
+                for (size_t q = p; q != SIZE_MAX; q = rs->pats[q].alias_next) {
+                    refused[q] = 1;
+                    rs->pats[q].in_db = 0;
+                }
+        for (size_t p = 0; p < rs->npats; p++)
+            if (refused[p]) {
                 rs->pats[p].in_db = 0;
+                rs->pats[p].alias_next = SIZE_MAX;
+            }
         free(refused);
         for (size_t p = 0; p < rs->npats; p++)
             if (!rs->pats[p].in_db) {

@@ -54,6 +54,8 @@ typedef struct ds_cpattern {
     int in_db;            /* 1: Vectorscan finds its candidates; 0: PCRE2 on every value */
     int keyword;          /* 1: built from the rule's keywords */
     int *lex_group;       /* per rule lexicon: capture group checked (0 = whole match), -1 = none */
+    size_t alias_next;    /* next pattern with the same Vectorscan expression, reported
+                           * under this one's id; SIZE_MAX: none */
 } ds_cpattern;
 
 typedef struct ds_crule {
@@ -74,7 +76,8 @@ typedef struct ds_crule {
     ds_clexicon *lex;     /* def.nlexicons entries */
 } ds_crule;
 
-#define DS_GATE_TIERS 3
+#define DS_GATE_TIERS 4
+#define DS_GATE_CLASSES 2
 
 struct ds_ruleset {
     ds_crule *rules;
@@ -82,15 +85,19 @@ struct ds_ruleset {
     ds_cpattern *pats;
     size_t npats;
     hs_database_t *db;    /* NULL when no pattern could go to Vectorscan */
-    /* Gated patterns: every match holds gate_min[t] bytes of gate[] or more
-     * within its reach (rules/re_shape.h), so gdb[t] scans only the windows
-     * of +-gate_width[t] bytes around a value's gate bytes that hold that
-     * many. Tiers keep one long pattern from widening the windows of all the
-     * short ones, and a year ("2019") from waking the 9-digit identifiers. */
+    /* Gated patterns: every match holds gate_min[t] bytes of the gate class
+     * gate_class[t] or more within its reach (rules/re_shape.h), so gdb[t]
+     * scans only the windows of +-gate_width[t] bytes around a value's runs
+     * of those bytes that hold that many. Tiers keep one long pattern from
+     * widening the windows of all the short ones, and a year ("2019") from
+     * waking the 9-digit identifiers. A class is a contiguous byte range
+     * [gate_lo, gate_hi]: digits and ':', and '@'. */
     hs_database_t *gdb[DS_GATE_TIERS]; /* NULL when no pattern is in the tier */
     unsigned gate_width[DS_GATE_TIERS];
     unsigned gate_min[DS_GATE_TIERS];
-    unsigned char gate_lo, gate_hi; /* the gate bytes: a contiguous range */
+    unsigned gate_class[DS_GATE_TIERS];
+    unsigned char gate_lo[DS_GATE_CLASSES], gate_hi[DS_GATE_CLASSES];
+    int gate_used[DS_GATE_CLASSES]; /* a tier of the class has a database */
     int ngated;                     /* patterns in gated databases */
     size_t *always;       /* patterns run with PCRE2 on every value */
     size_t nalways;
