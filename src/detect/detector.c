@@ -44,6 +44,7 @@ struct ds_detector {
      * column globs (fnmatch) cost ~11% of a dense CSV scan. */
     struct colmemo *memo; /* COLMEMO slots, each with one byte per rule */
     struct colmemo *cur;  /* the current field's slot, or NULL (name too long) */
+    size_t memo_next;     /* round-robin replacement within a set */
 };
 
 /* A gated pattern reported in the window [ws, we) of a value: its matches
@@ -59,6 +60,7 @@ typedef struct grun {
 } grun;
 
 #define COLMEMO 64
+#define COLMEMO_WAYS 4
 #define COLMEMO_NAME 128
 /* per rule: */
 #define CM_COL_KNOWN 1u
@@ -164,7 +166,10 @@ static int on_hs_gated(unsigned id, unsigned long long from, unsigned long long 
     return 0;
 }
 
-/* The memo slot of a field name (raw bytes), filled on a miss. */
+/* The memo slot of a field name (raw bytes), filled on a miss. Four-way
+ * set-associative: the slots of a set are probed in turn and a miss
+ * replaces them round-robin, so that two names of a record whose hashes
+ * collide ("url" and "text" do) do not evict each other on every record. */
 static colmemo *memo_slot(ds_detector *d, const char *name, size_t len)
 {
     if (len >= COLMEMO_NAME)
@@ -179,13 +184,17 @@ static colmemo *memo_slot(ds_detector *d, const char *name, size_t len)
     uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < len; i++)
         h = (h ^ (unsigned char)name[i]) * 0x100000001b3ULL;
-    colmemo *c = &d->memo[h % COLMEMO];
-    if (c->len != len || memcmp(c->name, name, len) != 0) {
-        c->len = len;
-        memcpy(c->name, name, len);
-        ds_name_normalise(name, len, c->norm, sizeof c->norm);
-        memset(c->m, 0, d->rs->nrules ? d->rs->nrules : 1);
+    size_t set = (size_t)(h % (COLMEMO / COLMEMO_WAYS)) * COLMEMO_WAYS;
+    for (size_t w = 0; w < COLMEMO_WAYS; w++) {
+        colmemo *c = &d->memo[set + w];
+        if (c->len == len && memcmp(c->name, name, len) == 0)
+            return c;
     }
+    colmemo *c = &d->memo[set + d->memo_next++ % COLMEMO_WAYS];
+    c->len = len;
+    memcpy(c->name, name, len);
+    ds_name_normalise(name, len, c->norm, sizeof c->norm);
+    memset(c->m, 0, d->rs->nrules ? d->rs->nrules : 1);
     return c;
 }
 
@@ -227,7 +236,8 @@ static unsigned char lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* A context word of rule r, whole word, within the window around [s,e). */
+/* A context word of rule r, whole word, within the window around [s,e):
+ * at each word start of the window, the words beginning with its byte. */
 static int has_context(const ds_crule *r, const char *v, size_t len, size_t s, size_t e)
 {
     if (r->nctx == 0)
@@ -235,20 +245,19 @@ static int has_context(const ds_crule *r, const char *v, size_t len, size_t s, s
     size_t w = r->def.context_window ? r->def.context_window : 64;
     size_t lo = s > w ? s - w : 0;
     size_t hi = e + w < len ? e + w : len;
-    for (size_t k = 0; k < r->nctx; k++) {
-        const char *word = r->ctx_words[k];
-        size_t wl = r->ctx_lens[k];
-        if (wl == 0 || wl > hi - lo)
+    for (size_t i = lo; i < hi; i++) {
+        if (i > 0 && is_word_byte((unsigned char)v[i - 1]))
             continue;
-        for (size_t i = lo; i + wl <= hi; i++) {
-            if (lower((unsigned char)v[i]) != (unsigned char)word[0])
+        unsigned c = lower((unsigned char)v[i]);
+        for (size_t k = r->ctx_first[c]; k < r->ctx_first[c + 1]; k++) {
+            const char *word = r->ctx_words[k];
+            size_t wl = r->ctx_lens[k];
+            if (wl == 0 || wl > hi - i)
                 continue;
             size_t j = 1;
             while (j < wl && lower((unsigned char)v[i + j]) == (unsigned char)word[j])
                 j++;
             if (j < wl)
-                continue;
-            if (i > 0 && is_word_byte((unsigned char)v[i - 1]))
                 continue;
             if (i + wl < len && is_word_byte((unsigned char)v[i + wl]))
                 continue;
@@ -529,6 +538,10 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
 {
     const ds_cpattern *pat = &d->rs->pats[p];
     const ds_crule *r = &d->rs->rules[pat->rule];
+    /* a rule that needs context but has no context word reports only in its
+     * columns: elsewhere confirm() would drop every match */
+    if (r->def.context_required && r->nctx == 0 && !(r->ncolumns && col_match(d, r, 0)))
+        return;
     size_t start = from;
     /* never start inside a UTF-8 sequence */
     while (start > 0 && start < len && ((unsigned char)v[start] & 0xC0) == 0x80)

@@ -821,6 +821,24 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 r->nctx++;
             }
         }
+        /* by first byte, so that the detector looks up the words starting
+         * with each word start of a window instead of every word everywhere */
+        for (size_t a = 1; a < r->nctx; a++)
+            for (size_t b = a; b > 0 && (unsigned char)r->ctx_words[b - 1][0] >
+                                            (unsigned char)r->ctx_words[b][0];
+                 b--) {
+                char *tw = r->ctx_words[b];
+                size_t tl = r->ctx_lens[b];
+                r->ctx_words[b] = r->ctx_words[b - 1];
+                r->ctx_lens[b] = r->ctx_lens[b - 1];
+                r->ctx_words[b - 1] = tw;
+                r->ctx_lens[b - 1] = tl;
+            }
+        for (unsigned c = 0, k = 0; c < 257; c++) {
+            while (k < r->nctx && (unsigned char)r->ctx_words[k][0] < c)
+                k++;
+            r->ctx_first[c] = k;
+        }
         /* columns */
         if (rd->columns.n) {
             r->columns = ds_xcalloc(rd->columns.n, sizeof *r->columns);

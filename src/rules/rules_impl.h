@@ -67,6 +67,8 @@ typedef struct ds_crule {
     char **ctx_words;     /* context words of the active languages, lower case */
     size_t *ctx_lens;
     size_t nctx;
+    size_t ctx_first[257]; /* ctx_words sorted by first byte: those starting with
+                            * byte c are [ctx_first[c], ctx_first[c + 1]) */
     char **columns;       /* normalised column names (fnmatch patterns) */
     size_t ncolumns;
     char **pair_cols;     /* normalised column_pair names (fnmatch patterns) */
