@@ -52,7 +52,7 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 REPLAY_BINS := $(FUZZ_NAMES:%=$(BUILD)/tests/replay_%)
 
-.PHONY: all check test unit asan ubsan demo deps ensure-deps install clean deps-browser deps-pre-commit
+.PHONY: all check test unit asan ubsan sanitize check-all demo deps ensure-deps install clean deps-browser deps-pre-commit
 .DELETE_ON_ERROR:
 
 all: $(DSAUDIT)
@@ -105,6 +105,18 @@ asan:
 ubsan:
 	@HOSTILE_TIME_SCALE=10 $(MAKE) --no-print-directory BUILD=build/ubsan SAN=undefined check
 
+# Both sanitizers in one build and one run of every tier (what CI runs).
+sanitize:
+	@HOSTILE_RSS_SCALE=4 HOSTILE_TIME_SCALE=10 $(MAKE) --no-print-directory BUILD=build/san \
+	  SAN=address,undefined check
+
+# Everything CI runs, the README's test command: the -Werror build and every
+# test tier, the same under ASan+UBSan, then cppcheck and clang-tidy.
+check-all:
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory sanitize
+	@$(MAKE) --no-print-directory analyze
+
 demo: ensure-deps
 	@$(MAKE) --no-print-directory $(DSAUDIT)
 	@$(DSAUDIT) scan --format text --no-progress fixtures/demo; rc=$$?; \
@@ -133,7 +145,7 @@ deps-bench:
 HS_PKG := $(if $(filter amd64,$(shell dpkg --print-architecture 2>/dev/null)),libhyperscan-dev libvectorscan-dev- libvectorscan5-,libvectorscan-dev)
 DEBIAN_PKGS := build-essential pkg-config libcsv-dev libpcre2-dev libarchive-dev libyaml-dev \
                libyajl-dev $(HS_PKG) libcriterion-dev libssl-dev zstd xz-utils bzip2 lz4 \
-               libarchive-tools python3 python3-jsonschema
+               libarchive-tools python3 python3-jsonschema cppcheck clang-tidy
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	 if [ -z "$$(ls -A /var/lib/apt/lists 2>/dev/null | grep -v -e lock -e partial)" ] || \

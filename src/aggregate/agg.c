@@ -190,7 +190,8 @@ void ds_agg_set_hints(ds_agg *a, const ds_ruleset *rs)
                 continue;
             int found = 0;
             for (size_t k = 0; k < f->ntypes && !found; k++)
-                found = strcmp(f->types[k].type, cr->pub.type) == 0;
+                found = f->types[k].type && cr->pub.type &&
+                        strcmp(f->types[k].type, cr->pub.type) == 0;
             if (!found) {
                 f->name_hint = cr->pub.type;
                 f->name_hint_rule = cr->pub.id;

@@ -254,7 +254,10 @@ ds_status ds_meta_read_hfcard(const char *data, size_t len, const char *path, ds
     const char *body = p;
     ds_mnode *fm = NULL;
     if (end - p >= 4 && strncmp(p, "---", 3) == 0 && (p[3] == '\n' || p[3] == '\r')) {
-        const char *y = strchr(p, '\n') + 1;
+        /* the data is not NUL-terminated: the line end within it ("---\r"
+         * alone ends the opening line too) */
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *y = nl ? nl + 1 : p + 4;
         const char *q = y;
         size_t line = 2;
         const char *close = NULL;

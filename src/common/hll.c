@@ -159,6 +159,8 @@ static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 void ds_base64_encode(const void *data, size_t n, ds_buf *out)
 {
     const uint8_t *p = data;
+    if (!p || n == 0)
+        return;
     ds_buf_reserve(out, (n + 2) / 3 * 4);
     size_t i = 0;
     for (; i + 3 <= n; i += 3) {

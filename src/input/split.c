@@ -131,10 +131,8 @@ ds_status ds_split_count(int fd, uint64_t start, uint64_t end, ds_format fmt, ui
                     recs++;
                 }
                 const unsigned char *q = memchr(p, '\n', (size_t)(e - p));
-                if (!q) {
-                    p = e;
+                if (!q)
                     break;
-                }
                 nl_count++;
                 seen = 0;
                 p = q + 1;

@@ -321,8 +321,8 @@ static ds_status slurp(const char *path, char **out, size_t *n, ds_error *err)
 
 ds_status ds_rpolicy_load_file(ds_rpolicy *p, const char *path, ds_error *err)
 {
-    char *text;
-    size_t n;
+    char *text = NULL;
+    size_t n = 0;
     ds_status rc = slurp(path, &text, &n, err);
     if (rc != DS_OK)
         return rc;

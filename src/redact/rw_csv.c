@@ -350,7 +350,6 @@ ds_status rd_csv(ds_redactor *r, ds_stream *st, rout *o, ds_redact_file_stats *f
     csv_set_delim(&p, c.delim);
     csv_set_space_func(&p, no_space);
     csv_set_realloc_func(&p, limited_realloc);
-    rc = DS_OK;
     for (;;) {
         rc = ds_stream_next(st, &d, &n, err);
         if (rc == DS_DONE) {

@@ -386,7 +386,7 @@ static void sniff_layout(const unsigned char *s, size_t n, int *pretty, char ind
         indent[k++] = (char)s[i++];
     indent[k] = 0;
     if (!k)
-        strcpy(indent, "  ");
+        memcpy(indent, "  ", 3);
 }
 
 static ds_status json_error(yajl_handle h, const unsigned char *d, size_t n, const char *name,

@@ -207,6 +207,8 @@ static ds_status write_all(int fd, const void *p, size_t n, const char *where, d
 
 static ds_status install(ds_rtree *t, const char *tmp, const char *final, ds_error *err)
 {
+    if (!tmp || !final)
+        return ds_error_set(err, DS_EINVAL, NULL, "no output path to install");
     struct stat st;
     if (t->have_in && lstat(final, &st) == 0 && st.st_dev == t->in_dev && st.st_ino == t->in_ino) {
         unlink(tmp);

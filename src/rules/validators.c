@@ -13,7 +13,6 @@
 int ds_vd_compact(const char *s, size_t n, const char *seps, char *out, size_t cap)
 {
     size_t k = 0;
-    size_t nseps = strlen(seps);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 'a' && c <= 'z')
@@ -22,7 +21,7 @@ int ds_vd_compact(const char *s, size_t n, const char *seps, char *out, size_t c
             if (k == cap)
                 return -1;
             out[k++] = (char)c;
-        } else if (c == 0 || memchr(seps, c, nseps) == NULL) {
+        } else if (c == 0 || strchr(seps, c) == NULL) {
             return -1;
         }
     }
