@@ -775,12 +775,15 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             /* one alternation per rule: Vectorscan compiles it faster than as
              * many expressions */
             ds_buf alt = {0};
+            size_t longest = 0;
             for (size_t w = 0; w < rd->nkeywords; w++) {
                 if (!lang_active(o, rd->keywords[w].lang))
                     continue;
                 for (size_t k = 0; k < rd->keywords[w].words.n; k++) {
                     if (!*rd->keywords[w].words.v[k])
                         continue;
+                    if (strlen(rd->keywords[w].words.v[k]) > longest)
+                        longest = strlen(rd->keywords[w].words.v[k]);
                     char *e = keyword_hs(rd->keywords[w].words.v[k]);
                     ds_buf_puts(&alt, alt.len ? "|" : "(?:");
                     ds_buf_puts(&alt, e);
@@ -788,6 +791,9 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 }
             }
             ds_buf_puts(&alt, ")");
+            /* the longest match of a keyword written the usual way: each
+             * character, case-folded, and each single space is at most 4 bytes */
+            rs->pats[rs->npats].kw_width = longest > 4096 ? 0 : (unsigned)(4 * longest);
             srcs = ds_xgrow(srcs, &scap, nsrc + 1, sizeof *srcs);
             srcs[nsrc++] = (pat_src){alt.data, HS_FLAG_UTF8 | HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH,
                                      1, rs->npats};
@@ -925,10 +931,11 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 refused[p] = 1;
                 continue;
             }
-            /* a declared prefilter says nothing about the regex's width, nor
-             * one keyword about the keyword alternation's */
+            /* a declared prefilter says nothing about the regex's width; a
+             * keyword alternation starts PCRE2 a longest keyword before the
+             * first keyword Vectorscan found */
             const ds_rule_def *rd = &rs->rules[rs->pats[p].rule].def;
-            rs->pats[p].max_width = rd->prefilter || rs->pats[p].keyword ? 0 : w;
+            rs->pats[p].max_width = rd->prefilter ? 0 : rs->pats[p].keyword ? rs->pats[p].kw_width : w;
             rs->pats[p].in_db = 1;
             /* the same expression (one prefilter for several regexes of a
              * rule): compiled once, its hits go to every pattern sharing it */

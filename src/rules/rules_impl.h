@@ -53,6 +53,8 @@ typedef struct ds_cpattern {
     unsigned max_width;   /* longest possible match in bytes; 0 = unbounded */
     int in_db;            /* 1: Vectorscan finds its candidates; 0: PCRE2 on every value */
     int keyword;          /* 1: built from the rule's keywords */
+    unsigned kw_width;    /* keyword patterns: longest match of a keyword written with
+                           * single spaces (0: unknown) */
     int *lex_group;       /* per rule lexicon: capture group checked (0 = whole match), -1 = none */
     size_t alias_next;    /* next pattern with the same Vectorscan expression, reported
                            * under this one's id; SIZE_MAX: none */
