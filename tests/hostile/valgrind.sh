@@ -49,6 +49,8 @@ vg stdin_tar_gz 1 fixtures/archives/all.tar.gz -- $S -
 vg stdin_text 1 fixtures/cli/notes.txt -- $S -
 vg threads 2 -- $S -j 3 fixtures
 vg max_depth_0 1 -- $S --max-depth 0 fixtures/archives/nested.zip fixtures/cli/people.csv
+# the gated path (windows around digits, PCRE2 offset limits) and a keyword rule
+vg gated_rules 1 -- $DSAUDIT scan --no-progress --format jsonl --enable IBAN,FR_NIR,HEALTH fixtures/demo fixtures/eval-fr
 vg max_entries 2 -- $S --max-entries 1 fixtures/archives/all.tar fixtures/cli/people.csv
 vg max_bytes 2 -- $S --max-bytes 1K fixtures/archives/all.tar.gz fixtures/cli/people.csv
 vg time_limit 2 -- $S --max-time-per-file 0.000001 fixtures/cli/people.csv
