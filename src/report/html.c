@@ -447,6 +447,13 @@ int ds_report_html(const ds_scan_result *r, const ds_report_ctx *ctx, FILE *out)
     h_text(out, why.data);
     fputs("</p>\n", out);
     ds_buf_free(&why);
+    ds_buf cav = {0};
+    if (ds_sample_caveat(r, &cav)) {
+        fputs("<p class=\"sample-caveat\" id=\"sample-caveat\"><b>Sample.</b> ", out);
+        h_text(out, cav.data);
+        fputs("</p>\n", out);
+    }
+    ds_buf_free(&cav);
     fprintf(out,
             "<section class=\"cards\" id=\"summary\">\n"
             "<div class=\"card\"><b>%llu</b>findings</div>\n"

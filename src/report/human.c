@@ -88,6 +88,34 @@ void ds_summary_build(const ds_scan_result *r, ds_summary *s)
     s->status = ds_scan_exit_status(r);
 }
 
+int ds_sample_caveat(const ds_scan_result *r, ds_buf *out)
+{
+    if (r->sample_rate >= 1.0 && r->max_records == 0)
+        return 0;
+    uint64_t read = 0, scanned = 0;
+    for (size_t i = 0; i < r->nfiles; i++) {
+        read += r->files[i].records;
+        scanned += r->files[i].records_scanned;
+    }
+    ds_buf_printf(out, "This is a sample, not a full audit: %llu of %llu records read were "
+                       "scanned (",
+                  (unsigned long long)scanned, (unsigned long long)read);
+    if (r->sample_rate < 1.0)
+        ds_buf_printf(out, "--sample %g --seed %llu", r->sample_rate,
+                      (unsigned long long)r->sample_seed);
+    if (r->max_records)
+        ds_buf_printf(out, "%s--max-records %llu", r->sample_rate < 1.0 ? ", " : "",
+                      (unsigned long long)r->max_records);
+    ds_buf_puts(out, "). Counts are those of the scanned records");
+    if (scanned && read > scanned)
+        ds_buf_printf(out, "; multiply by about %.2f for an estimate over the records read",
+                      (double)read / (double)scanned);
+    if (r->max_records)
+        ds_buf_puts(out, "; records past --max-records were not read");
+    ds_buf_puts(out, ". A finding type absent from a sample may still be in the data.");
+    return 1;
+}
+
 void ds_summary_free(ds_summary *s)
 {
     free(s->types);

@@ -32,6 +32,12 @@ typedef struct ds_summary {
 void ds_summary_build(const ds_scan_result *r, ds_summary *s);
 void ds_summary_free(ds_summary *s);
 
+/* For a sample (--sample, --max-records): one sentence saying so, with the
+ * records scanned of those read and the factor that extrapolates counts to
+ * all records read (no markup). Returns 0 and leaves out empty for a full
+ * scan. */
+int ds_sample_caveat(const ds_scan_result *r, ds_buf *out);
+
 /* "PASS", "FAIL" or "INCOMPLETE". */
 const char *ds_verdict_word(int status);
 /* One sentence explaining the verdict (no markup). */

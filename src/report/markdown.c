@@ -368,6 +368,13 @@ int ds_report_markdown(const ds_scan_result *r, const ds_report_ctx *ctx, FILE *
     fprintf(out, "# dsaudit report\n\n**Verdict: %s**: ", ds_verdict_word(s.status));
     md_text(out, why.data);
     ds_buf_free(&why);
+    ds_buf cav = {0};
+    if (ds_sample_caveat(r, &cav)) {
+        fputs(".\n\n> **Sample.** ", out);
+        md_text(out, cav.data);
+        fputs("\n\nVerdict above is for the sample", out);
+    }
+    ds_buf_free(&cav);
     fprintf(out,
             ".\n\n| | |\n|---|---|\n| files read | %zu (%llu records, %s) |\n"
             "| files skipped | %zu |\n| files read in part | %zu |\n"

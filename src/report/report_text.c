@@ -139,7 +139,12 @@ void ds_report_text(const ds_scan_result *r, const ds_report_opts *o, FILE *out)
             s.nread == 1 ? "" : "s", (unsigned long long)s.records, hb);
     if (s.nskipped)
         fprintf(out, "; %zu skipped (%s)", s.nskipped, hs);
-    fputs("\n\n", out);
+    fputs("\n", out);
+    ds_buf cav = {0};
+    if (ds_sample_caveat(r, &cav))
+        fprintf(out, "%s%s%s\n", c.yellow, cav.data, c.off);
+    ds_buf_free(&cav);
+    fputs("\n", out);
 
     /* column widths over all files, so the tables line up */
     int wf = 5, wt = 4;

@@ -345,6 +345,12 @@ int ds_report_sarif(const ds_scan_result *r, const ds_report_ctx *ctx, FILE *out
         ds_buf_puts(&b, ",\"rulesDigest\":");
         ds_json_cstr(&b, ctx->rules_digest);
     }
+    ds_buf cav = {0};
+    if (ds_sample_caveat(r, &cav)) {
+        ds_buf_puts(&b, ",\"sample\":");
+        ds_json_cstr(&b, cav.data);
+    }
+    ds_buf_free(&cav);
     ds_buf_puts(&b, "}}]}\n");
     if (flush(&b, out) != 0)
         rc = -1;

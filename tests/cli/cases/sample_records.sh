@@ -17,6 +17,13 @@ cmp -s s1 s3 && echo "3 shards: same sample"
 cp "$R/fixtures/jsonl/users.jsonl" u.jsonl
 $DSAUDIT scan -j 1 --max-records 3 --no-progress -f jsonl --enable EMAIL t.jsonl u.jsonl 2>&1 | rec
 $DSAUDIT scan -j 2 --split-min 1 --max-records 3 --no-progress -f jsonl --enable EMAIL t.jsonl | rec
+echo "== every human-facing writer says it is a sample, and by how much to extrapolate"
+$DSAUDIT scan -j 1 --sample 0.2 --seed 1 --no-progress --enable EMAIL t.jsonl | sed -n 2p
+$DSAUDIT scan -j 1 --sample 0.2 --seed 1 --no-progress -f markdown --enable EMAIL t.jsonl | grep -c '^> \*\*Sample\.\*\* This is a sample'
+$DSAUDIT scan -j 1 --sample 0.2 --seed 1 --no-progress -f html --enable EMAIL t.jsonl | grep -c 'id="sample-caveat"'
+$DSAUDIT scan -j 1 --sample 0.2 --seed 1 --no-progress -f sarif --enable EMAIL t.jsonl | grep -o '"sample":"This is a sample[^"]*"' | wc -l
+$DSAUDIT scan -j 1 --max-records 3 --no-progress --enable EMAIL t.jsonl u.jsonl 2>/dev/null | sed -n 2p
+$DSAUDIT scan -j 1 --no-progress --enable EMAIL t.jsonl | grep -c 'sample' 
 $DSAUDIT scan --sample 0 x; echo "exit $?"
 $DSAUDIT scan --sample 1.5 x; echo "exit $?"
 $DSAUDIT scan --max-records 0 x; echo "exit $?"
