@@ -1,7 +1,7 @@
 /* Fuzz target: the baseline reader (src/report/baseline.c, SPEC §8).
  * The input is a baseline file. Reading never crashes and keeps memory
  * bounded; whatever it accepts, written back out and read again, gives the
- * same salt and the same set of fingerprints. */
+ * same salt and as many fingerprints. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,15 +11,11 @@
 
 #include "report/baseline.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                       \
-    do {                                                                               \
-        if (!(c)) {                                                                    \
-            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                                   \
-        }                                                                              \
-    } while (0)
+#define CHECK FUZZ_CHECK
 
 /* Parse data as a baseline; NULL when it is refused (or empty). */
 static ds_baseline *read_mem(const uint8_t *data, size_t size, ds_error *err)

@@ -11,15 +11,11 @@
 
 #include "report/merge.h"
 
+#include "fuzz_util.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c)                                                                       \
-    do {                                                                               \
-        if (!(c)) {                                                                    \
-            fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__, #c); \
-            abort();                                                                   \
-        }                                                                              \
-    } while (0)
+#define CHECK FUZZ_CHECK
 
 /* Merge n copies of text; the merged report's bytes, or NULL. */
 static char *merge_copies(const char *text, size_t len, size_t n)
