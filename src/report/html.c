@@ -144,15 +144,6 @@ static void h_chart(FILE *out, const char *id, const char *title, const ds_sum_i
     fputs("</svg>\n", out);
 }
 
-static int file_has_findings(const ds_file_result *f)
-{
-    size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
-    for (size_t k = 0; k < nf; k++)
-        if (ds_agg_field(f->agg, k)->ntypes)
-            return 1;
-    return 0;
-}
-
 static void h_files(FILE *out, const ds_scan_result *r)
 {
     fputs("<h2 id=\"files\">Files and fields</h2>\n", out);
@@ -161,7 +152,7 @@ static void h_files(FILE *out, const ds_scan_result *r)
         const ds_file_result *f = &r->files[i];
         if (f->status == DS_FILE_SKIPPED)
             continue;
-        if (!file_has_findings(f)) {
+        if (!ds_file_has_findings(f)) {
             nclean++;
             continue;
         }
@@ -206,7 +197,7 @@ static void h_files(FILE *out, const ds_scan_result *r)
         fputs("<p>Nothing found in:</p>\n<ul>\n", out);
         for (size_t i = 0; i < r->nfiles; i++) {
             const ds_file_result *f = &r->files[i];
-            if (f->status == DS_FILE_SKIPPED || file_has_findings(f))
+            if (f->status == DS_FILE_SKIPPED || ds_file_has_findings(f))
                 continue;
             fputs("<li>", out);
             h_text(out, f->name);

@@ -88,6 +88,15 @@ void ds_summary_build(const ds_scan_result *r, ds_summary *s)
     s->status = ds_scan_exit_status(r);
 }
 
+int ds_file_has_findings(const ds_file_result *f)
+{
+    size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
+    for (size_t k = 0; k < nf; k++)
+        if (ds_agg_field(f->agg, k)->ntypes)
+            return 1;
+    return 0;
+}
+
 int ds_sample_caveat(const ds_scan_result *r, ds_buf *out)
 {
     if (r->sample_rate >= 1.0 && r->max_records == 0)

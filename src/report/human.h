@@ -32,6 +32,9 @@ typedef struct ds_summary {
 void ds_summary_build(const ds_scan_result *r, ds_summary *s);
 void ds_summary_free(ds_summary *s);
 
+/* 1 when some field of f has a finding. */
+int ds_file_has_findings(const ds_file_result *f);
+
 /* For a sample (--sample, --max-records): one sentence saying so, with the
  * records scanned of those read and the factor that extrapolates counts to
  * all records read (no markup). Returns 0 and leaves out empty for a full

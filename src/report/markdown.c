@@ -124,12 +124,9 @@ static void md_files(FILE *out, const ds_scan_result *r)
         const ds_file_result *f = &r->files[i];
         if (f->status == DS_FILE_SKIPPED)
             continue;
-        size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
-        int any = 0;
-        for (size_t k = 0; k < nf && !any; k++)
-            any = ds_agg_field(f->agg, k)->ntypes > 0;
-        if (!any)
+        if (!ds_file_has_findings(f))
             continue;
+        size_t nf = ds_agg_nfields(f->agg);
         char hb[32];
         ds_human_bytes(f->bytes, hb, sizeof hb);
         fputs("### ", out);
@@ -160,11 +157,7 @@ static void md_files(FILE *out, const ds_scan_result *r)
         const ds_file_result *f = &r->files[i];
         if (f->status == DS_FILE_SKIPPED)
             continue;
-        size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
-        int any = 0;
-        for (size_t k = 0; k < nf && !any; k++)
-            any = ds_agg_field(f->agg, k)->ntypes > 0;
-        if (any)
+        if (ds_file_has_findings(f))
             continue;
         if (!clean_header) {
             fputs("Nothing found in:\n\n", out);

@@ -62,15 +62,6 @@ static int name_width(const char *s)
     return n;
 }
 
-static int has_findings(const ds_file_result *f)
-{
-    size_t nf = f->agg ? ds_agg_nfields(f->agg) : 0;
-    for (size_t k = 0; k < nf; k++)
-        if (ds_agg_field(f->agg, k)->ntypes)
-            return 1;
-    return 0;
-}
-
 /* -q: one line per problem, nothing else (pre-commit and CI logs):
  *   FILE: FIELD: TYPE: N findings in R/T records (SEVERITY)
  *   FILE: incomplete: MESSAGE
@@ -173,7 +164,7 @@ void ds_report_text(const ds_scan_result *r, const ds_report_opts *o, FILE *out)
         put_name(out, f->name, 0);
         fprintf(out, "%s (%s, %llu records)", c.off, ds_format_name(f->format),
                 (unsigned long long)f->records);
-        if (!has_findings(f)) {
+        if (!ds_file_has_findings(f)) {
             fprintf(out, ": %snothing found%s\n", c.green, c.off);
             continue;
         }

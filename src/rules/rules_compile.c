@@ -627,6 +627,21 @@ static int hs_flags_for(const char *expr, unsigned base, unsigned *flags, unsign
     return 0;
 }
 
+/* Field-name patterns normalised as field names are (NULL when v is empty). */
+static char **norm_names(const ds_strv *v, size_t *n)
+{
+    *n = 0;
+    if (!v->n)
+        return NULL;
+    char **out = ds_xcalloc(v->n, sizeof *out);
+    for (size_t k = 0; k < v->n; k++) {
+        char norm[256];
+        ds_name_normalise(v->v[k], strlen(v->v[k]), norm, sizeof norm);
+        out[(*n)++] = ds_xstrdup(norm);
+    }
+    return out;
+}
+
 /* Gate classes: byte ranges a detector finds 16 bytes at a time. Digits
  * and ':' (identifiers, phones, dates, IPv6); '@' (e-mail addresses). */
 static const unsigned char gate_lo[DS_GATE_CLASSES] = {'0', '@'};
@@ -640,8 +655,8 @@ static const struct {
 /* Compile n expressions into *db (left NULL when n is 0), dropping one that
  * Vectorscan refuses and trying again: refused[pattern] is set for it, and
  * the pattern then runs through PCRE2 on every value. */
-static void compile_db(ds_ruleset *rs, const char **exprs, unsigned *flags, unsigned *ids,
-                       size_t n, char *refused, hs_database_t **db)
+static void compile_db(const char **exprs, unsigned *flags, unsigned *ids, size_t n,
+                       char *refused, hs_database_t **db)
 {
     while (n) {
         hs_compile_error_t *ce = NULL;
@@ -660,7 +675,6 @@ static void compile_db(ds_ruleset *rs, const char **exprs, unsigned *flags, unsi
         memmove(ids + bad, ids + bad + 1, (n - (size_t)bad - 1) * sizeof *ids);
         n--;
     }
-    (void)rs;
 }
 
 ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opts *o,
@@ -846,34 +860,9 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             r->ctx_first[c] = k;
         }
         /* columns */
-        if (rd->columns.n) {
-            r->columns = ds_xcalloc(rd->columns.n, sizeof *r->columns);
-            for (size_t k = 0; k < rd->columns.n; k++) {
-                char norm[256];
-                const char *c = rd->columns.v[k];
-                ds_name_normalise(c, strlen(c), norm, sizeof norm);
-                r->columns[k] = ds_xstrdup(norm);
-                r->ncolumns++;
-            }
-        }
-        if (rd->column_pair.n) {
-            r->pair_cols = ds_xcalloc(rd->column_pair.n, sizeof *r->pair_cols);
-            for (size_t k = 0; k < rd->column_pair.n; k++) {
-                char norm[256];
-                const char *c = rd->column_pair.v[k];
-                ds_name_normalise(c, strlen(c), norm, sizeof norm);
-                r->pair_cols[r->npair_cols++] = ds_xstrdup(norm);
-            }
-        }
-        if (rd->exclude_columns.n) {
-            r->not_cols = ds_xcalloc(rd->exclude_columns.n, sizeof *r->not_cols);
-            for (size_t k = 0; k < rd->exclude_columns.n; k++) {
-                char norm[256];
-                const char *c = rd->exclude_columns.v[k];
-                ds_name_normalise(c, strlen(c), norm, sizeof norm);
-                r->not_cols[r->nnot_cols++] = ds_xstrdup(norm);
-            }
-        }
+        r->columns = norm_names(&rd->columns, &r->ncolumns);
+        r->pair_cols = norm_names(&rd->column_pair, &r->npair_cols);
+        r->not_cols = norm_names(&rd->exclude_columns, &r->nnot_cols);
         /* lexicons: each must name a group of some regex of the rule */
         if (rd->nlexicons) {
             r->lex = ds_xcalloc(rd->nlexicons, sizeof *r->lex);
@@ -1008,7 +997,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                     gflags[ng] = flags[i];
                     gids[ng++] = ids[i];
                 }
-            compile_db(rs, gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
+            compile_db(gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
             if (rs->gdb[t]) {
                 rs->ngated += (int)ng;
                 rs->gate_used[gate_tiers[t].cls] = 1;
@@ -1021,7 +1010,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 flags[nl] = flags[i];
                 ids[nl++] = ids[i];
             }
-        compile_db(rs, exprs, flags, ids, nl, refused, &rs->db);
+        compile_db(exprs, flags, ids, nl, refused, &rs->db);
         free(tier);
         free(gexprs);
         free(gflags);
