@@ -644,19 +644,20 @@ static void find_gate_runs(ds_detector *d, int c, const unsigned char *u, size_t
             add_gate_byte(d, c, i);
 }
 
-/* The gated database over the windows of +-w bytes around the gate runs of
- * the value (merged where they touch) that hold at least `need` gate bytes:
- * every match of a gated pattern holds that many within w bytes, so it
- * lies inside one such window. Windows start and end on character
- * boundaries, as Vectorscan's UTF-8 mode requires. */
-static void scan_gated(ds_detector *d, int c, const hs_database_t *db, size_t w, size_t need,
-                       const char *v, size_t len)
+/* The gated database over the windows of [-lead, +w] bytes around the gate
+ * runs of the value (merged where they touch) that hold at least `need`
+ * gate bytes: every match of a gated pattern holds that many within w bytes
+ * of its start, the first of them at most lead bytes after it, so it lies
+ * inside one such window. Windows start and end on character boundaries, as
+ * Vectorscan's UTF-8 mode requires. */
+static void scan_gated(ds_detector *d, int c, const hs_database_t *db, size_t lead, size_t w,
+                       size_t need, const char *v, size_t len)
 {
     const grun *gr = d->gr[c];
     size_t ngr = d->ngr[c];
     for (size_t r = 0; r < ngr;) {
-        size_t ws = gr[r].s > w ? gr[r].s - w : 0, we = gr[r].e + w, n = gr[r].e - gr[r].s;
-        for (r++; r < ngr && gr[r].s < we + w; r++) {
+        size_t ws = gr[r].s > lead ? gr[r].s - lead : 0, we = gr[r].e + w, n = gr[r].e - gr[r].s;
+        for (r++; r < ngr && gr[r].s < we + lead; r++) {
             we = gr[r].e + w;
             n += gr[r].e - gr[r].s;
         }
@@ -728,7 +729,8 @@ static void scan_value(ds_detector *d, const ds_field *f)
     for (int t = 0; t < DS_GATE_TIERS; t++) {
         int c = (int)rs->gate_class[t];
         if (rs->gdb[t] && d->ngr[c])
-            scan_gated(d, c, rs->gdb[t], rs->gate_width[t], rs->gate_min[t], v, len);
+            scan_gated(d, c, rs->gdb[t], rs->gate_lead[t], rs->gate_width[t], rs->gate_min[t],
+                       v, len);
     }
     /* pattern order, whatever order Vectorscan reported in */
     for (size_t i = 0; i < rs->nalways; i++)

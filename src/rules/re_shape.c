@@ -15,6 +15,8 @@ typedef struct shape {
     unsigned reach; /* longest extent from the start, lookahead text included (>= w) */
     unsigned cnt;   /* gate bytes every match consumes, at least */
     unsigned tot;   /* distinct gate bytes within reach, lookahead text included (>= cnt) */
+    unsigned lead;  /* every match has a gate byte (its own or its lookaheads') at most
+                     * this many bytes after its start; INF: no such bound known */
 } shape;
 
 typedef struct parser {
@@ -147,7 +149,7 @@ static long simple_escape(parser *ps, unsigned c)
 /* A class [...] after its '['. */
 static shape parse_class(parser *ps)
 {
-    shape s = {1, 1, 1, 1}; /* cnt and tot: 1 while every member is a gate byte */
+    shape s = {1, 1, 1, 1, 0}; /* cnt, tot, lead: while every member is a gate byte */
     int neg = 0;
     if (*ps->p == '^') {
         neg = 1;
@@ -253,6 +255,8 @@ static shape parse_class(parser *ps)
         s.w = 4;
     }
     s.reach = s.w;
+    if (!s.tot)
+        s.lead = INF;
     return s;
 }
 
@@ -320,7 +324,7 @@ static int read_name(parser *ps, unsigned char end, const unsigned char **name, 
 
 static shape backref(parser *ps, unsigned no)
 {
-    shape s = {INF, INF, 0, 0};
+    shape s = {INF, INF, 0, 0, INF};
     if (no == 0 || no > ps->ngroups || no > MAX_GROUPS || ps->gw[no] >= INF)
         ps->fail = 1; /* forward, open or unknown group */
     else
@@ -331,7 +335,7 @@ static shape backref(parser *ps, unsigned no)
 /* One atom at ps->p. */
 static shape parse_atom(parser *ps)
 {
-    shape s = {0, 0, 0, 0};
+    shape s = {0, 0, 0, 0, INF};
     unsigned c = *ps->p;
     if (c == '(') {
         ps->p++;
@@ -432,9 +436,9 @@ static shape parse_atom(parser *ps)
         if (cap && no <= MAX_GROUPS)
             ps->gw[no] = in.w;
         if (look == 1) /* (?=X): X's text lies ahead, within its reach */
-            return (shape){0, in.reach, 0, in.tot};
+            return (shape){0, in.reach, 0, in.tot, in.lead};
         if (look)
-            return (shape){0, 0, 0, 0};
+            return (shape){0, 0, 0, 0, INF};
         return in;
     }
     if (c == '[') {
@@ -443,7 +447,7 @@ static shape parse_atom(parser *ps)
     }
     if (c == '.') {
         ps->p++;
-        return (shape){4, 4, 0, 0};
+        return (shape){4, 4, 0, 0, INF};
     }
     if (c == '^' || c == '$') {
         ps->p++;
@@ -467,11 +471,11 @@ static shape parse_atom(parser *ps)
             int all = 1;
             for (unsigned k = '0'; k <= '9'; k++)
                 all &= in_gate(ps, k);
-            return (shape){1, 1, (unsigned)all, (unsigned)all};
+            return (shape){1, 1, (unsigned)all, (unsigned)all, all ? 0 : INF};
         }
         case 'w':
         case 's':
-            return (shape){char_width(ps, 'a'), char_width(ps, 'a'), 0, 0};
+            return (shape){char_width(ps, 'a'), char_width(ps, 'a'), 0, 0, INF};
         case 'D':
         case 'W':
         case 'S':
@@ -481,14 +485,17 @@ static shape parse_atom(parser *ps)
         case 'H':
         case 'V':
         case 'R':
-            return (shape){4, 4, 0, 0};
+            return (shape){4, 4, 0, 0, INF};
         case 'Q': {
             /* literal text up to \E */
             while (*ps->p && !(ps->p[0] == '\\' && ps->p[1] == 'E')) {
                 unsigned cp = read_char(ps);
-                s.w = add(s.w, char_width(ps, cp));
-                if (cp < 0x80 && in_gate(ps, cp))
+                if (cp < 0x80 && in_gate(ps, cp)) {
+                    if (!s.cnt)
+                        s.lead = s.w;
                     s.cnt = s.tot = s.cnt + 1;
+                }
+                s.w = add(s.w, char_width(ps, cp));
             }
             if (*ps->p)
                 ps->p += 2;
@@ -546,18 +553,18 @@ static shape parse_atom(parser *ps)
         }
         unsigned w = char_width(ps, (unsigned)cp);
         unsigned g = cp < 0x80 && in_gate(ps, (unsigned)cp);
-        return (shape){w, w, g, g};
+        return (shape){w, w, g, g, g ? 0 : INF};
     }
     unsigned cp = read_char(ps);
     unsigned w = char_width(ps, cp);
     unsigned g = cp < 0x80 && in_gate(ps, cp);
-    return (shape){w, w, g, g};
+    return (shape){w, w, g, g, g ? 0 : INF};
 }
 
 /* A sequence of quantified atoms, up to '|', ')' or the end. */
 static shape parse_seq(parser *ps)
 {
-    shape s = {0, 0, 0, 0};
+    shape s = {0, 0, 0, 0, INF};
     while (!ps->fail && *ps->p && *ps->p != '|' && *ps->p != ')') {
         if (*ps->p == '*' || *ps->p == '+' || *ps->p == '?') {
             ps->fail = 1; /* a quantifier with nothing to quantify */
@@ -591,7 +598,12 @@ static shape parse_seq(parser *ps)
             unsigned c = mul(a.cnt, mn);
             a.tot = mn == 0 ? 0 : c > a.tot ? c : a.tot;
             a.cnt = c;
+            if (mn == 0)
+                a.lead = INF; /* the first repetition, when there is one, has it */
         }
+        /* a gate byte of the atom comes at most s.w bytes after the start */
+        unsigned l = add(s.w, a.lead);
+        s.lead = s.lead < l ? s.lead : l;
         unsigned r = add(s.w, a.reach);
         s.reach = s.reach > r ? s.reach : r;
         s.w = add(s.w, a.w);
@@ -613,6 +625,7 @@ static shape parse_alt(parser *ps)
         s.reach = s.reach > b.reach ? s.reach : b.reach;
         s.cnt = s.cnt < b.cnt ? s.cnt : b.cnt;
         s.tot = s.tot < b.tot ? s.tot : b.tot;
+        s.lead = s.lead > b.lead ? s.lead : b.lead;
     }
     return s;
 }
@@ -627,6 +640,7 @@ int ds_re_shape_of(const char *re, int caseless, const uint8_t gate[32], ds_re_s
     out->max_width = 0;
     out->reach = 0;
     out->gates = 0;
+    out->lead = 0;
     /* extended mode changes what spaces mean: not read */
     if (strstr(re, "(?x") || strstr(re, "(*"))
         return 0;
@@ -636,5 +650,7 @@ int ds_re_shape_of(const char *re, int caseless, const uint8_t gate[32], ds_re_s
     out->max_width = s.w;
     out->reach = s.reach > s.w ? s.reach : s.w;
     out->gates = s.tot >= INF ? DS_RE_SHAPE_MAX : s.tot;
+    /* no bound known (or none tighter): the whole reach */
+    out->lead = !out->gates || s.lead >= out->reach ? out->reach : s.lead;
     return 1;
 }

@@ -27,6 +27,9 @@ typedef struct ds_re_shape {
     unsigned gates;     /* every match holds at least this many bytes of the gate
                          * set within reach (its own or its lookaheads'); 0 = not
                          * gated */
+    unsigned lead;      /* every match has one of those gate bytes at most this many
+                         * bytes after its start (<= reach): a match starts no
+                         * further than lead bytes before a gate byte */
 } ds_re_shape;
 
 /* Longest width the analysis reports; anything longer is "unbounded". */

@@ -985,6 +985,8 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                     cp->max_width = hp->max_width;
                 if (hp->reach > rs->gate_width[t])
                     rs->gate_width[t] = hp->reach;
+                if (hp->lead > rs->gate_lead[t])
+                    rs->gate_lead[t] = hp->lead;
                 if (!rs->gate_min[t] || hp->gates < rs->gate_min[t])
                     rs->gate_min[t] = hp->gates;
             }

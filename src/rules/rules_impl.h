@@ -98,6 +98,8 @@ struct ds_ruleset {
      * [gate_lo, gate_hi]: digits and ':', and '@'. */
     hs_database_t *gdb[DS_GATE_TIERS]; /* NULL when no pattern is in the tier */
     unsigned gate_width[DS_GATE_TIERS];
+    unsigned gate_lead[DS_GATE_TIERS]; /* a match starts at most this many bytes before
+                                        * a gate byte (re_shape.h lead) */
     unsigned gate_min[DS_GATE_TIERS];
     unsigned gate_class[DS_GATE_TIERS];
     unsigned char gate_lo[DS_GATE_CLASSES], gate_hi[DS_GATE_CLASSES];
