@@ -45,6 +45,11 @@ struct ds_detector {
     struct colmemo *memo; /* COLMEMO slots, each with one byte per rule */
     struct colmemo *cur;  /* the current field's slot, or NULL (name too long) */
     size_t memo_next;     /* round-robin replacement within a set */
+    uint32_t memo_gen;    /* fills of memo slots so far: names a slot's contents */
+    /* Findings of short whole values per field name: a column's values
+     * repeat (a city, a category, a test card number), and the answer for
+     * a value depends only on its bytes and its field name. */
+    struct vcent *vc;     /* VCACHE entries, direct-mapped */
 };
 
 /* A gated pattern reported in the window [ws, we) of a value: its matches
@@ -59,6 +64,22 @@ typedef struct grun {
     size_t s, e;
 } grun;
 
+/* Value cache: values up to VC_VAL bytes with at most VC_F findings. */
+#define VCACHE 4096
+#define VC_VAL 96
+#define VC_F 4
+
+typedef struct vcent {
+    uint32_t gen;   /* the field name's memo slot generation; 0: empty */
+    uint8_t len, nf;
+    char val[VC_VAL];
+    struct {
+        uint32_t rule; /* index into rs->rules */
+        uint8_t s, e;
+        double conf;
+    } f[VC_F];
+} vcent;
+
 #define COLMEMO 64
 #define COLMEMO_WAYS 4
 #define COLMEMO_NAME 128
@@ -67,9 +88,12 @@ typedef struct grun {
 #define CM_COL 2u
 #define CM_NOT_KNOWN 4u
 #define CM_NOT 8u
+#define CM_PAIR_KNOWN 16u
+#define CM_PAIR 32u
 
 typedef struct colmemo {
     size_t len; /* SIZE_MAX: empty slot */
+    uint32_t gen; /* d->memo_gen when filled: a value cache key */
     char name[COLMEMO_NAME];
     char norm[256];
     unsigned char *m;
@@ -110,6 +134,7 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
 
 void ds_detector_free(ds_detector *d)
 {
+
     if (!d)
         return;
     if (d->scratch)
@@ -124,6 +149,7 @@ void ds_detector_free(ds_detector *d)
         free(d->gr[c]);
     free(d->f);
     free(d->drop);
+    free(d->vc);
     if (d->memo) {
         for (size_t i = 0; i < COLMEMO; i++)
             free(d->memo[i].m);
@@ -192,6 +218,12 @@ static colmemo *memo_slot(ds_detector *d, const char *name, size_t len)
     }
     colmemo *c = &d->memo[set + d->memo_next++ % COLMEMO_WAYS];
     c->len = len;
+    if (++d->memo_gen == 0) { /* wrapped: no cached value may name a refilled slot */
+        if (d->vc)
+            memset(d->vc, 0, VCACHE * sizeof *d->vc);
+        d->memo_gen = 1;
+    }
+    c->gen = d->memo_gen;
     memcpy(c->name, name, len);
     ds_name_normalise(name, len, c->norm, sizeof c->norm);
     memset(c->m, 0, d->rs->nrules ? d->rs->nrules : 1);
@@ -571,6 +603,32 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
     }
 }
 
+/* qsort, by insertion for the few elements a value or a record usually
+ * has (glibc's qsort allocates and merges: ~2% of a dense CSV scan). */
+static void sort_few(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 16) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    unsigned char *a = base, tmp[128];
+    if (size > sizeof tmp) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        size_t j = i;
+        if (cmp(a + (j - 1) * size, a + i * size) <= 0)
+            continue;
+        memcpy(tmp, a + i * size, size);
+        while (j > 0 && cmp(a + (j - 1) * size, tmp) > 0) {
+            memcpy(a + j * size, a + (j - 1) * size, size);
+            j--;
+        }
+        memcpy(a + j * size, tmp, size);
+    }
+}
+
 static int cmp_ghit(const void *a, const void *b)
 {
     const ghit *x = a, *y = b;
@@ -585,19 +643,32 @@ static int cmp_size(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* 1 when another field of the record, non-empty, matches r's column_pair. */
-static int has_pair_field(const ds_detector *d, const ds_crule *r)
+/* 1 when another field of the record, non-empty, matches r's column_pair
+ * (answers memoised per field name, as col_match's). */
+static int has_pair_field(ds_detector *d, const ds_crule *r)
 {
-    for (size_t i = 0; i < d->rec->nfields; i++) {
+    int found = 0;
+    for (size_t i = 0; i < d->rec->nfields && !found; i++) {
         const ds_field *o = &d->rec->fields[i];
         if (i == d->field_idx || o->value_len == 0)
             continue;
-        char norm[256];
-        ds_name_normalise(o->name, o->name_len, norm, sizeof norm);
-        if (ds_colpat_match(r->pair_cols, r->npair_cols, norm))
-            return 1;
+        colmemo *c = memo_slot(d, o->name, o->name_len);
+        if (!c) {
+            char norm[256];
+            ds_name_normalise(o->name, o->name_len, norm, sizeof norm);
+            found = ds_colpat_match(r->pair_cols, r->npair_cols, norm);
+            continue;
+        }
+        unsigned char *m = &c->m[r - d->rs->rules];
+        if (!(*m & CM_PAIR_KNOWN))
+            *m = (unsigned char)(*m | CM_PAIR_KNOWN |
+                                 (ds_colpat_match(r->pair_cols, r->npair_cols, c->norm) ? CM_PAIR
+                                                                                          : 0));
+        found = (*m & CM_PAIR) != 0;
     }
-    return 0;
+    /* memo_slot may have refilled the current field's slot: look it up again */
+    d->cur = memo_slot(d, d->field->name, d->field->name_len);
+    return found;
 }
 
 /* Start of the UTF-8 character holding v[i]. */
@@ -675,6 +746,17 @@ static void scan_gated(ds_detector *d, int c, const hs_database_t *db, size_t le
     }
 }
 
+/* The value cache entry for v (allocated on first use). */
+static vcent *vc_slot(ds_detector *d, const char *v, size_t len)
+{
+    if (!d->vc)
+        d->vc = ds_xcalloc(VCACHE, sizeof *d->vc);
+    uint64_t h = 0xcbf29ce484222325ULL ^ d->cur->gen;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)v[i]) * 0x100000001b3ULL;
+    return &d->vc[(h ^ h >> 29) & (VCACHE - 1)];
+}
+
 static void scan_value(ds_detector *d, const ds_field *f)
 {
     const char *v = f->value;
@@ -716,6 +798,19 @@ static void scan_value(ds_detector *d, const ds_field *f)
             }
         }
     }
+    /* the value cache: a whole short value seen before in this column */
+    vcent *ce = NULL;
+    size_t nf0 = d->nf;
+    uint64_t lim0 = d->st.limit_hits;
+    if (d->cur && f->value_off == 0 && own == len && len <= VC_VAL) {
+        ce = vc_slot(d, v, len);
+        if (ce->gen == d->cur->gen && ce->len == len && memcmp(ce->val, v, len) == 0) {
+            for (size_t i = 0; i < ce->nf; i++)
+                push(d, &rs->rules[ce->f[i].rule], v, ce->f[i].s, ce->f[i].e, base,
+                     ce->f[i].conf);
+            return;
+        }
+    }
     d->nhits = 0;
     d->ngh = 0;
     if (rs->db && len > 0)
@@ -736,9 +831,9 @@ static void scan_value(ds_detector *d, const ds_field *f)
     for (size_t i = 0; i < rs->nalways; i++)
         d->hits[d->nhits++] = rs->always[i];
     if (d->nhits > 1)
-        qsort(d->hits, d->nhits, sizeof *d->hits, cmp_size);
+        sort_few(d->hits, d->nhits, sizeof *d->hits, cmp_size);
     if (d->ngh > 1)
-        qsort(d->gh, d->ngh, sizeof *d->gh, cmp_ghit);
+        sort_few(d->gh, d->ngh, sizeof *d->gh, cmp_ghit);
     size_t i = 0, g = 0;
     while (i < d->nhits || g < d->ngh) {
         if (g >= d->ngh || (i < d->nhits && d->hits[i] < d->gh[g].pat)) {
@@ -761,6 +856,21 @@ static void scan_value(ds_detector *d, const ds_field *f)
             while (g < d->ngh && d->gh[g].pat == p)
                 g++;
             run_pattern(d, p, v, len, own, 0, PCRE2_UNSET, base);
+        }
+    }
+    /* a value that hit a PCRE2 limit is scanned again next time, and
+     * reported again */
+    if (ce && d->st.limit_hits == lim0 && d->nf - nf0 <= VC_F) {
+        ce->gen = d->cur->gen;
+        ce->len = (uint8_t)len;
+        memcpy(ce->val, v, len);
+        ce->nf = (uint8_t)(d->nf - nf0);
+        for (size_t k = 0; k < ce->nf; k++) {
+            const ds_finding *x = &d->f[nf0 + k];
+            ce->f[k].rule = (uint32_t)((const ds_crule *)(const void *)x->rule - rs->rules);
+            ce->f[k].s = (uint8_t)(x->start - base);
+            ce->f[k].e = (uint8_t)(x->end - base);
+            ce->f[k].conf = x->confidence;
         }
     }
 }
@@ -836,7 +946,7 @@ ds_status ds_detector_scan(ds_detector *d, const ds_record *rec, const ds_sink *
         scan_value(d, d->field);
     }
     if (d->nf > 1) {
-        qsort(d->f, d->nf, sizeof *d->f, cmp_finding);
+        sort_few(d->f, d->nf, sizeof *d->f, cmp_finding);
         drop_nested(d);
     }
     if (sink && sink->on_findings)

@@ -488,3 +488,88 @@ Test(detect, column_name_hint_in_the_aggregate)
     ds_detector_free(d);
     ds_ruleset_free(rs);
 }
+
+/* ---- the value cache: a repeated short value gives what a first scan gave */
+
+/* Scan the records rows x nkv (field names and values, row-major) with one
+ * detector, findings of all records in one buffer. */
+static char *scan_rows(const ds_ruleset *rs, const char *const *names, const char *const *vals,
+                       size_t nkv, size_t rows)
+{
+    ds_detector *d;
+    ds_detect_opts o = {DS_DEFAULT_MIN_CONFIDENCE};
+    cr_assert_eq(ds_detector_new(rs, &o, &d, NULL), DS_OK);
+    ds_buf b = {0};
+    ds_sink sink = {&b, collect};
+    for (size_t r = 0; r < rows; r++) {
+        ds_field f[8];
+        for (size_t i = 0; i < nkv; i++) {
+            const char *v = vals[r * nkv + i];
+            f[i] = (ds_field){names[i], strlen(names[i]), v, strlen(v), 0, strlen(v)};
+        }
+        ds_record rec = {r + 1, r + 1, f, nkv, 0};
+        ds_buf_printf(&b, "#%zu\n", r + 1);
+        cr_assert_eq(ds_detector_scan(d, &rec, &sink, NULL), DS_OK);
+    }
+    ds_detector_free(d);
+    ds_buf_puts(&b, "");
+    return b.data;
+}
+
+Test(detect, value_cache_is_per_column_and_exact)
+{
+    ds_ruleset *rs = load(EMAIL_RULE, NULL);
+    /* the same value under a column of the rule (+0.15) and another one */
+    const char *names[] = {"courriel", "note"};
+    const char *vals[] = {"a@b.fr", "a@b.fr", "a@b.fr", "a@b.fr", "x a@b.fr", "a@b.fr"};
+    char *got = scan_rows(rs, names, vals, 2, 3);
+    cr_assert_str_eq(got, "#1\n"
+                          "courriel:email:0-6:0.75\n"
+                          "note:email:0-6:0.60\n"
+                          "#2\n"
+                          "courriel:email:0-6:0.75\n"
+                          "note:email:0-6:0.60\n"
+                          "#3\n"
+                          "courriel:email:2-8:0.75\n"
+                          "note:email:0-6:0.60\n");
+    free(got);
+    ds_ruleset_free(rs);
+}
+
+/* Every example of every built-in rule, scanned twice in a row by one
+ * detector (the second time from the cache where it is short), under its
+ * own field name and under a neutral one: the same findings each time. */
+Test(detect, value_cache_replays_every_builtin_example)
+{
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &rs, &err), DS_OK, "%s", err.msg);
+    size_t n = 0, nonempty = 0;
+    for (size_t q = 0; q < rs->nrules; q++) {
+        const ds_rule_def *e = &rs->rules[q].def;
+        for (size_t x = 0; x < e->npositive + e->nnegative; x++) {
+            const ds_rule_example *ex =
+                x < e->npositive ? &e->positive[x] : &e->negative[x - e->npositive];
+            const char *names[] = {ex->field ? ex->field : "value", "value"};
+            const char *vals[] = {ex->value, ex->value, ex->value, ex->value};
+            char *a = scan_rows(rs, names, vals, 2, 1);
+            char *b = scan_rows(rs, names, vals, 2, 2);
+            /* record 2 repeats record 1 line for line */
+            const char *r2 = strstr(b, "#2\n");
+            cr_assert_not_null(r2);
+            size_t l1 = (size_t)(r2 - b);
+            cr_assert(strlen(a) == l1 && memcmp(a, b, l1) == 0, "%s: '%s'\n%s\n%s", e->id,
+                      ex->value, a, b);
+            cr_assert(strlen(r2 + 3) == l1 - 3 && memcmp(b + 3, r2 + 3, l1 - 3) == 0,
+                      "%s: '%s'\n%s", e->id, ex->value, b);
+            nonempty += l1 > 3;
+            n++;
+            free(a);
+            free(b);
+        }
+    }
+    cr_assert_geq(n, 400);
+    cr_assert_geq(nonempty, 200);
+    ds_ruleset_free(rs);
+}
