@@ -24,6 +24,7 @@ struct ds_detector {
     size_t *hits;        /* patterns hit in the current value */
     size_t nhits;
     size_t gwin_s, gwin_e; /* the window being scanned by a gated database */
+    size_t gwin_g;         /* its last gate byte: no match of it starts after that */
     struct ghit *gh;     /* gated patterns hit in the current value, with their window */
     size_t ngh, ghcap;
     struct grun *gr[DS_GATE_CLASSES]; /* runs of gate bytes in the current value */
@@ -53,10 +54,12 @@ struct ds_detector {
 };
 
 /* A gated pattern reported in the window [ws, we) of a value: its matches
- * lie there (rules_impl.h), so PCRE2 looks for them there only. */
+ * lie there (rules_impl.h), so PCRE2 looks for them there only, starting
+ * at most at g, the window's last gate byte (a match starts before the gate
+ * bytes it holds or reads ahead). */
 typedef struct ghit {
     size_t pat;
-    size_t ws, we;
+    size_t ws, we, g;
 } ghit;
 
 /* A run [s, e) of gate bytes in a value. */
@@ -187,7 +190,7 @@ static int on_hs_gated(unsigned id, unsigned long long from, unsigned long long 
     ds_detector *d = ctx;
     for (size_t p = id; p != SIZE_MAX; p = d->rs->pats[p].alias_next) {
         d->gh = ds_xgrow(d->gh, &d->ghcap, d->ngh + 1, sizeof *d->gh);
-        d->gh[d->ngh++] = (ghit){.pat = p, .ws = d->gwin_s, .we = d->gwin_e};
+        d->gh[d->ngh++] = (ghit){.pat = p, .ws = d->gwin_s, .we = d->gwin_e, .g = d->gwin_g};
     }
     return 0;
 }
@@ -741,6 +744,7 @@ static void scan_gated(ds_detector *d, int c, const hs_database_t *db, size_t le
             we = char_start(v, we);
         d->gwin_s = ws;
         d->gwin_e = we;
+        d->gwin_g = gr[r - 1].e - 1;
         hs_scan(db, v + ws, (unsigned)(we - ws > UINT32_MAX ? UINT32_MAX : we - ws), 0,
                 d->scratch, on_hs_gated, d);
     }
@@ -848,7 +852,7 @@ static void scan_value(ds_detector *d, const ds_field *f)
         } else if (rs->pats[d->gh[g].pat].max_width) {
             /* every match lies in one of the windows that reported it */
             const ghit *h = &d->gh[g++];
-            run_pattern(d, h->pat, v, len, own, h->ws, h->we - 1, base);
+            run_pattern(d, h->pat, v, len, own, h->ws, h->g < h->we - 1 ? h->g : h->we - 1, base);
         } else {
             /* a declared prefilter's match lies in the window, not
              * necessarily the regex's: the whole value, once */
