@@ -56,19 +56,20 @@ run() {
     label=$1
     bytes=$2
     shift 2
+    # (shell functions share the caller's variables: r_ names only here)
     secs=""
     rss_kb=0
-    i=0
-    while [ "$i" -lt "$RUNS" ]; do
+    r_i=0
+    while [ "$r_i" -lt "$RUNS" ]; do
         "$TIME" -f '%e %M' -o "$DIR/.time" "$@" >/dev/null 2>"$DIR/.err" || true
-        t=$(tail -n 1 "$DIR/.time")
-        s1=${t% *}
-        k1=${t#* }
-        if [ -z "$secs" ] || awk -v a="$s1" -v b="$secs" 'BEGIN { exit !(a < b) }'; then
-            secs=$s1
+        r_t=$(tail -n 1 "$DIR/.time")
+        r_s=${r_t% *}
+        r_k=${r_t#* }
+        if [ -z "$secs" ] || awk -v a="$r_s" -v b="$secs" 'BEGIN { exit !(a < b) }'; then
+            secs=$r_s
         fi
-        [ "$k1" -gt "$rss_kb" ] && rss_kb=$k1
-        i=$((i + 1))
+        [ "$r_k" -gt "$rss_kb" ] && rss_kb=$r_k
+        r_i=$((r_i + 1))
     done
     mbs=$(awk -v b="$bytes" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? b / 1e6 / s : 0) }')
     net=$(awk -v b="$bytes" -v s="$secs" -v z="$startup" \
