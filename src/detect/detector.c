@@ -51,6 +51,10 @@ struct ds_detector {
      * repeat (a city, a category, a test card number), and the answer for
      * a value depends only on its bytes and its field name. */
     struct vcent *vc;     /* VCACHE entries, direct-mapped */
+    /* per rule: has the current value a context word of it (value_has_context) */
+    uint32_t value_serial; /* values scanned, the current one's number */
+    uint32_t *ctx_seen;    /* per rule: value_serial when ctx_any was set */
+    unsigned char *ctx_any;
 };
 
 /* A gated pattern reported in the window [ws, we) of a value: its matches
@@ -131,6 +135,8 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
     for (size_t i = 0; i < rs->npats; i++)
         d->first_end[i] = UNSET;
     d->hits = ds_xmalloc((rs->npats ? rs->npats : 1) * sizeof *d->hits);
+    d->ctx_seen = ds_xcalloc(rs->nrules ? rs->nrules : 1, sizeof *d->ctx_seen);
+    d->ctx_any = ds_xcalloc(rs->nrules ? rs->nrules : 1, 1);
     *out = d;
     return DS_OK;
 }
@@ -153,6 +159,8 @@ void ds_detector_free(ds_detector *d)
     free(d->f);
     free(d->drop);
     free(d->vc);
+    free(d->ctx_seen);
+    free(d->ctx_any);
     if (d->memo) {
         for (size_t i = 0; i < COLMEMO; i++)
             free(d->memo[i].m);
@@ -273,13 +281,11 @@ static unsigned char lower(unsigned char c)
 
 /* A context word of rule r, whole word, within the window around [s,e):
  * at each word start of the window, the words beginning with its byte. */
-static int has_context(const ds_crule *r, const char *v, size_t len, size_t s, size_t e)
+/* 1 when a context word of r, as a whole word, starts in [lo, hi) of v
+ * and is not inside [s, e) (the match is not its own context). */
+static int ctx_word_in(const ds_crule *r, const char *v, size_t len, size_t lo, size_t hi,
+                       size_t s, size_t e)
 {
-    if (r->nctx == 0)
-        return 0;
-    size_t w = r->def.context_window ? r->def.context_window : 64;
-    size_t lo = s > w ? s - w : 0;
-    size_t hi = e + w < len ? e + w : len;
     for (size_t i = lo; i < hi; i++) {
         if (i > 0 && is_word_byte((unsigned char)v[i - 1]))
             continue;
@@ -303,6 +309,32 @@ static int has_context(const ds_crule *r, const char *v, size_t len, size_t s, s
         }
     }
     return 0;
+}
+
+static int has_context(const ds_crule *r, const char *v, size_t len, size_t s, size_t e)
+{
+    if (r->nctx == 0)
+        return 0;
+    size_t w = r->def.context_window ? r->def.context_window : 64;
+    size_t lo = s > w ? s - w : 0;
+    size_t hi = e + w < len ? e + w : len;
+    return ctx_word_in(r, v, len, lo, hi, s, e);
+}
+
+/* 1 when a context word of r is anywhere in the current value (asked once
+ * per rule and value): without one, no match of a context_required rule
+ * outside its columns can be confirmed, so PCRE2 need not look. Asked of
+ * short values only (a CSV cell): in a long text, reading the whole value
+ * for each rule costs more than the windows around its candidates. */
+#define CTX_PRECHECK_MAX 256
+static int value_has_context(ds_detector *d, const ds_crule *r, const char *v, size_t len)
+{
+    size_t i = (size_t)(r - d->rs->rules);
+    if (d->ctx_seen[i] != d->value_serial) {
+        d->ctx_seen[i] = d->value_serial;
+        d->ctx_any[i] = (unsigned char)(r->nctx && ctx_word_in(r, v, len, 0, len, len + 1, 0));
+    }
+    return d->ctx_any[i];
 }
 
 static void push(ds_detector *d, const ds_crule *r, const char *v, size_t s, size_t e,
@@ -573,9 +605,11 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
 {
     const ds_cpattern *pat = &d->rs->pats[p];
     const ds_crule *r = &d->rs->rules[pat->rule];
-    /* a rule that needs context but has no context word reports only in its
-     * columns: elsewhere confirm() would drop every match */
-    if (r->def.context_required && r->nctx == 0 && !(r->ncolumns && col_match(d, r, 0)))
+    /* a rule that needs context reports only in its columns or where a
+     * context word is in the value: elsewhere confirm() would drop every
+     * match */
+    if (r->def.context_required && !(r->ncolumns && col_match(d, r, 0)) &&
+        (r->nctx == 0 || (len <= CTX_PRECHECK_MAX && !value_has_context(d, r, v, len))))
         return;
     size_t start = from;
     /* never start inside a UTF-8 sequence */
@@ -789,6 +823,10 @@ static void scan_value(ds_detector *d, const ds_field *f)
             own = len;
     }
     d->st.values++;
+    if (++d->value_serial == 0) { /* wrapped: forget every answer */
+        memset(d->ctx_seen, 0, d->rs->nrules * sizeof *d->ctx_seen);
+        d->value_serial = 1;
+    }
     d->st.bytes += len;
     const ds_ruleset *rs = d->rs;
 
