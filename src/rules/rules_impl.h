@@ -115,6 +115,16 @@ struct ds_ruleset {
     uint32_t max_groups;  /* largest capture count of any pattern (match data size) */
 };
 
+/* The expression a gated tier gives Vectorscan for regex re (malloc'd): a
+ * leading negative lookbehind on one class, (?<![C]), becomes (?:^|[^C]),
+ * and a trailing negative lookahead (?![C]) or (?![C]|...) becomes
+ * (?:[^C]|$). Prefilter mode would drop them, and a 9-digit pattern would
+ * then fire at every offset of a 16-digit run. The result matches wherever
+ * the regex does, one character wider on each side at most, or at the
+ * window's edges: a gated window, not Vectorscan's offsets, bounds where
+ * PCRE2 confirms, so that is safe there (and only there). */
+char *ds_hs_gated_expr(const char *re);
+
 /* 1 when the normalised field name matches one of the patterns. */
 int ds_colpat_match(char *const *pats, size_t n, const char *norm_name);
 

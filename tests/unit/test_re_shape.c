@@ -256,3 +256,32 @@ Test(re_shape, gated_scanning_finds_what_whole_value_scanning_finds)
     ds_ruleset_free(gated);
     ds_ruleset_free(whole);
 }
+
+/* ---- the expressions gated tiers give Vectorscan (rules_impl.h) ----------- */
+
+Test(re_shape, gated_expr_holds_boundaries_as_classes)
+{
+    static const char *const v[][2] = {
+        {"(?<![0-9A-Za-z])[0-9]{9}(?![0-9])", "(?:^|[^0-9A-Za-z])[0-9]{9}(?:[^0-9]|$)"},
+        /* other branches of the lookahead are dropped: a wider prefilter */
+        {"(?<![0-9.,-])[0-9]{5}(?![0-9]|[.,-][0-9])", "(?:^|[^0-9.,-])[0-9]{5}(?:[^0-9]|$)"},
+        /* escapes inside the class; a second lookbehind stays for Vectorscan */
+        {"(?<![A-Za-z0-9_\\]])(?<![0-9][ .])x", "(?:^|[^A-Za-z0-9_\\]])(?<![0-9][ .])x"},
+        {"(?<![A-Za-z0-9_:.])::(?![A-Za-z0-9_:./%\\[])",
+         "(?:^|[^A-Za-z0-9_:.])::(?:[^A-Za-z0-9_:./%\\[]|$)"},
+        /* left as they are: a negated or POSIX class, a lookahead not at the
+         * end or holding a group, no lookaround at all */
+        {"(?<![^a])b", "(?<![^a])b"},
+        {"(?<![[:alpha:]])1", "(?<![[:alpha:]])1"},
+        {"1(?![0-9])2", "1(?![0-9])2"},
+        {"1(?![0-9]|(?:ab))", "1(?![0-9]|(?:ab))"},
+        {"[0-9]{4}", "[0-9]{4}"},
+        {"(?<![0-9]", "(?<![0-9]"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char *got = ds_hs_gated_expr(v[i][0]);
+        cr_expect_str_eq(got, v[i][1], "%s", v[i][0]);
+        free(got);
+    }
+}
