@@ -1,6 +1,7 @@
 /* rules: the compiled-database cache (see hs_cache.h). */
 #include "rules/hs_cache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #define CACHE_MAX_BYTES (512u << 20)
+#define CACHE_BUDGET_MB 64 /* default DSAUDIT_CACHE_MAX_MB */
 
 typedef struct h128 {
     uint64_t a, b;
@@ -112,8 +114,87 @@ static hs_database_t *cache_load(const char *path)
             db = NULL;
         free(buf);
     }
+    if (db)
+        futimens(fd, NULL); /* used now: the last to go (cache_trim) */
     close(fd);
     return db;
+}
+
+/* The cache's byte budget: DSAUDIT_CACHE_MAX_MB, else CACHE_BUDGET_MB. */
+static uint64_t cache_budget(void)
+{
+    const char *e = getenv("DSAUDIT_CACHE_MAX_MB");
+    char *end;
+    unsigned long long mb = e && *e ? strtoull(e, &end, 10) : CACHE_BUDGET_MB;
+    if (!e || !*e || *end)
+        mb = CACHE_BUDGET_MB;
+    return mb > (UINT64_MAX >> 20) ? UINT64_MAX : (uint64_t)mb << 20;
+}
+
+typedef struct centry {
+    char name[64];
+    uint64_t size;
+    struct timespec used;
+} centry;
+
+static int cmp_used(const void *a, const void *b)
+{
+    const centry *x = a, *y = b;
+    if (x->used.tv_sec != y->used.tv_sec)
+        return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+    if (x->used.tv_nsec != y->used.tv_nsec)
+        return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Keep the cache within its budget: each rule or option change leaves a
+ * new set of databases behind, so, once over budget, the databases used
+ * least recently (a load touches its file) are removed, never `keep`. */
+static void cache_trim(const char *dir, const char *keep)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return;
+    centry *v = NULL;
+    size_t n = 0, cap = 0;
+    uint64_t total = 0;
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l < 7 || l >= sizeof v->name || strncmp(de->d_name, "hs-", 3) != 0 ||
+            strcmp(de->d_name + l - 3, ".db") != 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            centry *nv = realloc(v, cap * sizeof *v);
+            if (!nv)
+                break;
+            v = nv;
+        }
+        memcpy(v[n].name, de->d_name, l + 1);
+        v[n].size = (uint64_t)st.st_size;
+        v[n].used = st.st_mtim;
+        total += v[n].size;
+        n++;
+    }
+    uint64_t budget = cache_budget();
+    if (total > budget && n) {
+        qsort(v, n, sizeof *v, cmp_used);
+        const char *k = strrchr(keep, '/');
+        k = k ? k + 1 : keep;
+        for (size_t i = 0; i < n && total > budget; i++) {
+            if (strcmp(v[i].name, k) == 0)
+                continue;
+            if (unlinkat(dirfd(dh), v[i].name, 0) == 0)
+                total -= v[i].size;
+        }
+    }
+    free(v);
+    closedir(dh);
 }
 
 static void cache_store(const char *dir, const char *path, const hs_database_t *db)
@@ -138,6 +219,7 @@ static void cache_store(const char *dir, const char *path, const hs_database_t *
         if (close(fd) == 0 && put == n)
             rename(tmp, path);
         unlink(tmp); /* no-op after a successful rename */
+        cache_trim(dir, path);
     }
     free(bytes);
 }

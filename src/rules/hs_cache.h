@@ -11,7 +11,9 @@
  * $HOME/.cache/dsaudit. DSAUDIT_CACHE_DIR=off (or empty) disables it. Files
  * are created 0600 in a 0700 directory, written to a temporary name and
  * renamed, so concurrent processes never see half a file; a file that does
- * not deserialise is ignored and replaced. */
+ * not deserialise is ignored and replaced. The cache stays within
+ * $DSAUDIT_CACHE_MAX_MB (default 64): after a new database is stored, those
+ * used least recently (a load touches its file) are removed. */
 #ifndef DS_RULES_HS_CACHE_H
 #define DS_RULES_HS_CACHE_H
 

@@ -1,6 +1,7 @@
 /* tests: the compiled-database cache. */
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,4 +122,72 @@ Test(hs_cache, library_finds_a_literal_then_class_past_64_bytes)
         cr_assert_eq(scan(db, s), 1u, "no match with %d letters before (hs %s)", n, hs_version());
     }
     hs_free_database(db);
+}
+
+/* A fake database file of `mb` MiB (sparse) last used at time t. */
+static void fake_db(const char *dir, const char *name, int mb, time_t t)
+{
+    char *p = NULL;
+    cr_assert(asprintf(&p, "%s/%s", dir, name) > 0);
+    FILE *f = fopen(p, "w");
+    cr_assert_not_null(f);
+    cr_assert_eq(ftruncate(fileno(f), (off_t)mb << 20), 0);
+    fclose(f);
+    struct timespec ts[2] = {{t, 0}, {t, 0}};
+    cr_assert_eq(utimensat(AT_FDCWD, p, ts, 0), 0);
+    free(p);
+}
+
+static int present(const char *dir, const char *name)
+{
+    char *p = NULL;
+    cr_assert(asprintf(&p, "%s/%s", dir, name) > 0);
+    struct stat st;
+    int ok = stat(p, &st) == 0;
+    free(p);
+    return ok;
+}
+
+Test(hs_cache, stays_within_budget_least_recently_used_first)
+{
+    char dir[] = "/tmp/dsaudit-hscache-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    setenv("DSAUDIT_CACHE_DIR", dir, 1);
+    setenv("DSAUDIT_CACHE_MAX_MB", "2", 1);
+    fake_db(dir, "hs-a.db", 1, 1000);
+    fake_db(dir, "hs-b.db", 1, 2000);
+    fake_db(dir, "hs-c.db", 1, 3000);
+    fake_db(dir, "other.txt", 8, 500); /* not a cache file: never touched */
+    hs_database_t *db = NULL;
+    hs_compile_error_t *ce = NULL;
+    cr_assert_eq(ds_hs_compile_cached(EXPRS, FLAGS, IDS, 2, &db, &ce), HS_SUCCESS);
+    hs_free_database(db);
+    char *x = cache_file(dir);
+    const char *xn = strrchr(x, '/') + 1;
+    /* 3 MiB and the new file over 2 MiB: the two oldest go */
+    cr_assert(!present(dir, "hs-a.db") && !present(dir, "hs-b.db"));
+    cr_assert(present(dir, "hs-c.db") && present(dir, xn) && present(dir, "other.txt"));
+    /* a load makes a database recent again: x, made the oldest, is loaded,
+     * so the next trim removes c before it */
+    struct timespec old[2] = {{100, 0}, {100, 0}};
+    cr_assert_eq(utimensat(AT_FDCWD, x, old, 0), 0);
+    cr_assert_eq(ds_hs_compile_cached(EXPRS, FLAGS, IDS, 2, &db, &ce), HS_SUCCESS);
+    hs_free_database(db);
+    fake_db(dir, "hs-d.db", 1, 4000);
+    const char *e2[] = {"qux[0-9]"};
+    const unsigned f2[] = {0}, i2[] = {1};
+    cr_assert_eq(ds_hs_compile_cached(e2, f2, i2, 1, &db, &ce), HS_SUCCESS);
+    hs_free_database(db);
+    cr_assert(!present(dir, "hs-c.db"));
+    cr_assert(present(dir, xn) && present(dir, "hs-d.db"));
+    /* clean up */
+    DIR *dh = opendir(dir);
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL)
+        if (de->d_name[0] != '.')
+            unlinkat(dirfd(dh), de->d_name, 0);
+    closedir(dh);
+    rmdir(dir);
+    free(x);
+    unsetenv("DSAUDIT_CACHE_MAX_MB");
 }
