@@ -2,10 +2,13 @@
  *
  * A detector holds the mutable per-scan state (Vectorscan scratch, PCRE2
  * match data and JIT stack, finding buffers) for one thread over a shared,
- * immutable ds_ruleset. For each value it runs one Vectorscan pass over all
- * rule patterns and keywords; PCRE2 confirms each candidate from a bounded
- * look-back window and gives the exact span; validators, excludes, allow
- * lists, context words and column names then decide and set the confidence.
+ * immutable ds_ruleset. For each value it runs the whole-value Vectorscan
+ * database (keywords, names, what is not gated) and the gated tiers in
+ * windows around the value's digits or '@' (rules_impl.h); PCRE2 confirms
+ * each candidate inside a bounded window and gives the exact span;
+ * validators, excludes, allow lists, context words and column names then
+ * decide and set the confidence. The findings of a whole value of at most
+ * 96 bytes are cached per field name: they depend on nothing else.
  *
  * Confidence (documented in README and patterns/README.md):
  *   rule base confidence (patterns set it; a validator-backed rule is high)
