@@ -394,7 +394,6 @@ static pcre2_code *compile_pcre(const char *pat, int caseless, int ucp, const ds
     return re;
 }
 
-/* Whole-word alternation of keywords: \b(?:k1|k2)\b with flexible spaces. */
 /* One keyword as PCRE2 text: spaces as \s+, metacharacters escaped. */
 static void keyword_pcre(ds_buf *b, const char *s)
 {
