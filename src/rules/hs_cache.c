@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,126 @@ static void cache_store(const char *dir, const char *path, const hs_database_t *
         cache_trim(dir, path);
     }
     free(bytes);
+}
+
+/* ---- expression info ------------------------------------------------------ */
+
+#define INFO_MAGIC 0x31495344u /* "DSI1" */
+
+static void info_one(const char *expr, unsigned base, int fallback, ds_hs_info *out)
+{
+    unsigned tries[2] = {base, base | HS_FLAG_PREFILTER};
+    *out = (ds_hs_info){0, base, 0};
+    for (int t = 0; t < (fallback ? 2 : 1); t++) {
+        hs_expr_info_t *info = NULL;
+        hs_compile_error_t *ce = NULL;
+        if (hs_expression_info(expr, tries[t], &info, &ce) == HS_SUCCESS) {
+            *out = (ds_hs_info){1, tries[t], info->max_width == UINT_MAX ? 0 : info->max_width};
+            free(info);
+            return;
+        }
+        hs_free_compile_error(ce);
+    }
+}
+
+/* The batch's answers from its cache file; 0 when absent or not whole. */
+static int info_load(const char *path, unsigned n, ds_hs_info *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return 0;
+    size_t want = 8 + (size_t)n * 12, got = 0;
+    unsigned char *buf = malloc(want + 1);
+    struct stat st;
+    int ok = buf && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+             (uint64_t)st.st_size == want;
+    while (ok && got < want + 1) {
+        ssize_t r = read(fd, buf + got, want + 1 - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    uint32_t v[3];
+    if (ok && got == want) {
+        memcpy(v, buf, 8);
+        ok = v[0] == INFO_MAGIC && v[1] == n;
+        for (unsigned i = 0; ok && i < n; i++) {
+            memcpy(v, buf + 8 + (size_t)i * 12, 12);
+            ok = v[0] <= 1;
+            out[i] = (ds_hs_info){(int)v[0], v[1], v[2]};
+        }
+    } else {
+        ok = 0;
+    }
+    if (ok)
+        futimens(fd, NULL);
+    free(buf);
+    close(fd);
+    return ok;
+}
+
+static void info_store(const char *dir, const char *path, unsigned n, const ds_hs_info *in)
+{
+    size_t len = 8 + (size_t)n * 12;
+    unsigned char *buf = malloc(len);
+    if (!buf)
+        return;
+    uint32_t v[3] = {INFO_MAGIC, n, 0};
+    memcpy(buf, v, 8);
+    for (unsigned i = 0; i < n; i++) {
+        v[0] = (uint32_t)in[i].ok;
+        v[1] = in[i].flags;
+        v[2] = in[i].max_width;
+        memcpy(buf + 8 + (size_t)i * 12, v, 12);
+    }
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/.tmp-XXXXXX", dir);
+    int fd = mkstemp(tmp); /* 0600 */
+    if (fd >= 0) {
+        size_t put = 0;
+        while (put < len) {
+            ssize_t w = write(fd, buf + put, len - put);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                break;
+            put += (size_t)w;
+        }
+        if (close(fd) == 0 && put == len)
+            rename(tmp, path);
+        unlink(tmp);
+        cache_trim(dir, path);
+    }
+    free(buf);
+}
+
+void ds_hs_info_cached(const char *const *exprs, const unsigned *flags, unsigned n,
+                       int prefilter_fallback, ds_hs_info *out)
+{
+    char dir[4096], path[4200];
+    int cached = n && cache_dir(dir, sizeof dir);
+    if (cached) {
+        h128 h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+        const char *v = hs_version();
+        h_bytes(&h, "expression-info-1", 18);
+        h_bytes(&h, v, strlen(v) + 1);
+        h_u32(&h, (uint32_t)prefilter_fallback);
+        h_u32(&h, n);
+        for (unsigned i = 0; i < n; i++) {
+            h_bytes(&h, exprs[i], strlen(exprs[i]) + 1);
+            h_u32(&h, flags[i]);
+        }
+        snprintf(path, sizeof path, "%s/hs-%016llx%016llx-info.db", dir, (unsigned long long)h.a,
+                 (unsigned long long)h.b);
+        if (info_load(path, n, out))
+            return;
+    }
+    for (unsigned i = 0; i < n; i++)
+        info_one(exprs[i], flags[i], prefilter_fallback, &out[i]);
+    if (cached)
+        info_store(dir, path, n, out);
 }
 
 hs_error_t ds_hs_compile_cached(const char *const *exprs, const unsigned *flags,

@@ -714,26 +714,6 @@ char *ds_hs_gated_expr(const char *re)
     return b.data ? b.data : ds_xstrdup("");
 }
 
-/* Decide how Vectorscan takes an expression: as is, as a prefilter, or not at
- * all (the pattern then runs through PCRE2 on every value). */
-static int hs_flags_for(const char *expr, unsigned base, unsigned *flags, unsigned *max_width)
-{
-    hs_expr_info_t *info = NULL;
-    hs_compile_error_t *ce = NULL;
-    unsigned tries[2] = {base, base | HS_FLAG_PREFILTER};
-    for (int t = 0; t < 2; t++) {
-        if (hs_expression_info(expr, tries[t], &info, &ce) == HS_SUCCESS) {
-            *flags = tries[t];
-            *max_width = info->max_width == UINT_MAX ? 0 : info->max_width;
-            free(info);
-            return 1;
-        }
-        hs_free_compile_error(ce);
-        ce = NULL;
-    }
-    return 0;
-}
-
 /* Field-name patterns normalised as field names are (NULL when v is empty). */
 static char **norm_names(const ds_strv *v, size_t *n)
 {
@@ -1022,11 +1002,36 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
         size_t nin = 0;
         /* a pattern whose expressions Vectorscan does not all take runs on every value */
         char *refused = ds_xcalloc(rs->npats ? rs->npats : 1, 1);
+        /* how Vectorscan takes each expression: as is, as a prefilter, or
+         * not at all (the pattern then runs through PCRE2 on every value);
+         * keyword expressions are plain literals: no need to ask */
+        ds_hs_info *info = ds_xcalloc(nsrc ? nsrc : 1, sizeof *info);
+        {
+            const char **qe = ds_xcalloc(nsrc ? nsrc : 1, sizeof *qe);
+            unsigned *qf = ds_xcalloc(nsrc ? nsrc : 1, sizeof *qf);
+            size_t *qi = ds_xcalloc(nsrc ? nsrc : 1, sizeof *qi);
+            ds_hs_info *qo = ds_xcalloc(nsrc ? nsrc : 1, sizeof *qo);
+            unsigned nq = 0;
+            for (size_t i = 0; i < nsrc; i++) {
+                info[i] = (ds_hs_info){1, srcs[i].flags, 0};
+                if (!rs->pats[srcs[i].pat].keyword) {
+                    qe[nq] = srcs[i].expr;
+                    qf[nq] = srcs[i].flags;
+                    qi[nq++] = i;
+                }
+            }
+            ds_hs_info_cached(qe, qf, nq, 1, qo);
+            for (unsigned q = 0; q < nq; q++)
+                info[qi[q]] = qo[q];
+            free(qe);
+            free(qf);
+            free(qi);
+            free(qo);
+        }
         for (size_t i = 0; i < nsrc; i++) {
             size_t p = srcs[i].pat;
-            unsigned f = srcs[i].flags, w = 0;
-            /* keyword expressions are plain literals: no need to ask */
-            if (!rs->pats[p].keyword && !hs_flags_for(srcs[i].expr, srcs[i].flags, &f, &w)) {
+            unsigned f = info[i].flags, w = info[i].max_width;
+            if (!info[i].ok) {
                 refused[p] = 1;
                 continue;
             }
@@ -1109,22 +1114,28 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                     /* boundaries Vectorscan can hold, where its prefilter
                      * mode would drop the lookarounds: far fewer candidates
                      * inside long digit runs (ds_hs_gated_expr) */
-                    char *ge = ds_hs_gated_expr(exprs[i]);
-                    hs_expr_info_t *info = NULL;
-                    hs_compile_error_t *ce = NULL;
-                    if (gate_tiers[t].bounds && strcmp(ge, exprs[i]) != 0 &&
-                        hs_expression_info(ge, flags[i], &info, &ce) == HS_SUCCESS) {
-                        free(info);
+                    char *ge = gate_tiers[t].bounds ? ds_hs_gated_expr(exprs[i]) : NULL;
+                    if (ge && strcmp(ge, exprs[i]) != 0)
                         owned[ng] = ge;
-                    } else {
-                        if (ce)
-                            hs_free_compile_error(ce);
+                    else
                         free(ge);
-                    }
                     gexprs[ng] = owned[ng] ? owned[ng] : exprs[i];
                     gflags[ng] = flags[i];
                     gids[ng++] = ids[i];
                 }
+            /* a rewritten expression Vectorscan would not take: the original */
+            ds_hs_info *gi = ds_xcalloc(ng ? ng : 1, sizeof *gi);
+            ds_hs_info_cached(gexprs, gflags, (unsigned)ng, 0, gi);
+            for (size_t i = 0; i < ng; i++)
+                if (owned[i] && !gi[i].ok) {
+                    size_t k = 0;
+                    while (ids[k] != gids[i] || tier[k] != t)
+                        k++;
+                    gexprs[i] = exprs[k];
+                    free(owned[i]);
+                    owned[i] = NULL;
+                }
+            free(gi);
             compile_db(gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
             for (size_t i = 0; i < ng; i++)
                 free(owned[i]);
@@ -1162,6 +1173,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 rs->pats[p].alias_next = SIZE_MAX;
             }
         free(refused);
+        free(info);
         for (size_t p = 0; p < rs->npats; p++)
             if (!rs->pats[p].in_db) {
                 rs->always = ds_xrealloc(rs->always, (rs->nalways + 1) * sizeof *rs->always);

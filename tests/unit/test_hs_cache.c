@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,4 +191,76 @@ Test(hs_cache, stays_within_budget_least_recently_used_first)
     rmdir(dir);
     free(x);
     unsetenv("DSAUDIT_CACHE_MAX_MB");
+}
+
+/* The one expression-info file in dir. */
+static char *info_file(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    cr_assert_not_null(dh);
+    struct dirent *de;
+    char *p = NULL;
+    int n = 0;
+    while ((de = readdir(dh)) != NULL)
+        if (strstr(de->d_name, "-info.db")) {
+            free(p);
+            cr_assert(asprintf(&p, "%s/%s", dir, de->d_name) > 0);
+            n++;
+        }
+    closedir(dh);
+    cr_assert_eq(n, 1);
+    return p;
+}
+
+/* Expression info: answers as hs_expression_info gives them, read back from
+ * the cache file, and a damaged file ignored and rewritten. */
+Test(hs_cache, expression_info_cached_and_checked)
+{
+    char dir[] = "/tmp/dsaudit-hsinfo-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    setenv("DSAUDIT_CACHE_DIR", dir, 1);
+    /* as is; only as a prefilter (a lookbehind); never (a bad expression) */
+    const char *e[] = {"ab[0-9]{3}", "(?<![0-9])[0-9]{4}", "a(b"};
+    const unsigned fl[] = {HS_FLAG_SINGLEMATCH, HS_FLAG_SINGLEMATCH, 0};
+    ds_hs_info o[3];
+    ds_hs_info_cached(e, fl, 3, 1, o);
+    cr_assert_eq(o[0].ok, 1);
+    cr_assert_eq(o[0].flags, HS_FLAG_SINGLEMATCH);
+    cr_assert_eq(o[0].max_width, 5);
+    cr_assert_eq(o[1].ok, 1);
+    cr_assert_eq(o[1].flags, HS_FLAG_SINGLEMATCH | HS_FLAG_PREFILTER);
+    cr_assert_eq(o[2].ok, 0);
+    /* the next call reads the file: an answer changed in it is what comes
+     * back (records of 12 bytes after an 8-byte header; ok first) */
+    char *p = info_file(dir);
+    FILE *f = fopen(p, "r+b");
+    cr_assert_not_null(f);
+    uint32_t one = 1;
+    cr_assert_eq(fseek(f, 8 + 2 * 12, SEEK_SET), 0);
+    cr_assert_eq(fwrite(&one, 4, 1, f), 1);
+    fclose(f);
+    ds_hs_info_cached(e, fl, 3, 1, o);
+    cr_assert_eq(o[2].ok, 1, "not read from the cache");
+    /* a damaged file is ignored and written again */
+    f = fopen(p, "w");
+    fputs("junk", f);
+    fclose(f);
+    ds_hs_info_cached(e, fl, 3, 1, o);
+    cr_assert_eq(o[2].ok, 0);
+    struct stat st;
+    cr_assert_eq(stat(p, &st), 0);
+    cr_assert_eq(st.st_size, 8 + 3 * 12);
+    free(p);
+    /* without the prefilter fallback the lookbehind is refused (another batch) */
+    ds_hs_info d[3];
+    ds_hs_info_cached(e, fl, 3, 0, d);
+    cr_assert_eq(d[0].ok, 1);
+    cr_assert_eq(d[1].ok, 0);
+    DIR *dh = opendir(dir);
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL)
+        if (de->d_name[0] != '.')
+            unlinkat(dirfd(dh), de->d_name, 0);
+    closedir(dh);
+    rmdir(dir);
 }
