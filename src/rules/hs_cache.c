@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -343,6 +344,70 @@ void ds_hs_info_cached(const char *const *exprs, const unsigned *flags, unsigned
         info_one(exprs[i], flags[i], prefilter_fallback, &out[i]);
     if (cached)
         info_store(dir, path, n, out);
+}
+
+/* ---- blobs ------------------------------------------------------------------ */
+
+static int blob_path(const char *tag, const void *src, size_t src_len, char *dir, size_t dcap,
+                     char *path, size_t pcap)
+{
+    if (!cache_dir(dir, dcap))
+        return 0;
+    h128 h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
+    h_bytes(&h, tag, strlen(tag) + 1);
+    h_bytes(&h, src, src_len);
+    snprintf(path, pcap, "%s/hs-%016llx%016llx-%s.db", dir, (unsigned long long)h.a,
+             (unsigned long long)h.b, tag);
+    return 1;
+}
+
+const void *ds_cache_map(const char *tag, const void *src, size_t src_len, size_t *blob_len)
+{
+    char dir[4096], path[4300];
+    if (!blob_path(tag, src, src_len, dir, sizeof dir, path, sizeof path))
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_size > 0 &&
+        (uint64_t)st.st_size <= CACHE_MAX_BYTES) {
+        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            *blob_len = (size_t)st.st_size;
+            futimens(fd, NULL);
+        }
+    }
+    close(fd);
+    return m == MAP_FAILED ? NULL : m;
+}
+
+void ds_cache_put(const char *tag, const void *src, size_t src_len, const void *blob,
+                  size_t blob_len)
+{
+    char dir[4096], path[4300];
+    if (!blob_path(tag, src, src_len, dir, sizeof dir, path, sizeof path))
+        return;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/.tmp-XXXXXX", dir);
+    int fd = mkstemp(tmp); /* 0600 */
+    if (fd < 0)
+        return;
+    const char *b = blob;
+    size_t put = 0;
+    while (put < blob_len) {
+        ssize_t w = write(fd, b + put, blob_len - put);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        put += (size_t)w;
+    }
+    if (close(fd) == 0 && put == blob_len)
+        rename(tmp, path);
+    unlink(tmp);
+    cache_trim(dir, path);
 }
 
 hs_error_t ds_hs_compile_cached(const char *const *exprs, const unsigned *flags,

@@ -41,6 +41,16 @@ typedef struct ds_hs_info {
 void ds_hs_info_cached(const char *const *exprs, const unsigned *flags, unsigned n,
                        int prefilter_fallback, ds_hs_info *out);
 
+/* Other derived data in the same cache: a blob keyed by (tag, source bytes),
+ * e.g. a lexicon's hash table keyed by the lexicon's text. ds_cache_map maps
+ * the blob read-only and gives its size (release with munmap), or returns
+ * NULL when there is none (or the cache is off); ds_cache_put stores one.
+ * The tag names the format: change it when the blob's layout or the code
+ * that derives it changes. */
+const void *ds_cache_map(const char *tag, const void *src, size_t src_len, size_t *blob_len);
+void ds_cache_put(const char *tag, const void *src, size_t src_len, const void *blob,
+                  size_t blob_len);
+
 /* The cache key of a compilation, as 32 hex digits + NUL (exposed for tests). */
 void ds_hs_cache_key(const char *const *exprs, const unsigned *flags, const unsigned *ids,
                      unsigned n, char out[33]);

@@ -21,6 +21,8 @@ typedef struct ds_lexset {
     uint64_t *slots;  /* open addressing, 0 = empty */
     size_t mask;      /* slots - 1 (a power of two minus one) */
     size_t n;         /* entries */
+    const void *map;  /* the cache file slots point into (munmap), or NULL */
+    size_t map_len;
 } ds_lexset;
 
 /* Fold a lexicon entry or a candidate for lookup into out (cap bytes,

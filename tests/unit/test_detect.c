@@ -1,5 +1,8 @@
 /* tests: ruleset compilation and the detector, with rules given inline. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -572,4 +575,54 @@ Test(detect, value_cache_replays_every_builtin_example)
     cr_assert_geq(n, 400);
     cr_assert_geq(nonempty, 200);
     ds_ruleset_free(rs);
+}
+
+/* The built-in lexicons come from the rule cache once it holds them: names
+ * are found the same way on a cold and on a warm cache, and a damaged
+ * cached table is rebuilt. */
+Test(detect, lexicons_from_the_cache_cold_and_warm)
+{
+    char dir[] = "/tmp/dsaudit-lexcache-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    setenv("DSAUDIT_CACHE_DIR", dir, 1);
+    const char *kv[] = {"note", "Camille Moreau habite à Lyon.", "other", "Rose"};
+    char *got[3];
+    for (int round = 0; round < 3; round++) {
+        ds_ruleset *rs = NULL;
+        ds_error err;
+        ds_error_clear(&err);
+        cr_assert_eq(ds_ruleset_load_builtin(NULL, &rs, &err), DS_OK, "%s", err.msg);
+        got[round] = scan_fields(rs, kv, 2, DS_DEFAULT_MIN_CONFIDENCE);
+        ds_ruleset_free(rs);
+        if (round == 1) {
+            /* damage every cached lexicon table */
+            DIR *dh = opendir(dir);
+            struct dirent *de;
+            int n = 0;
+            while ((de = readdir(dh)) != NULL)
+                if (strstr(de->d_name, "-lex1.db")) {
+                    char *p = NULL;
+                    cr_assert(asprintf(&p, "%s/%s", dir, de->d_name) > 0);
+                    FILE *f = fopen(p, "w");
+                    fputs("junk", f);
+                    fclose(f);
+                    free(p);
+                    n++;
+                }
+            closedir(dh);
+            cr_assert_geq(n, 2);
+        }
+    }
+    cr_assert(strstr(got[0], "note:person-name-pair:0-14:") != NULL, "%s", got[0]);
+    cr_assert_str_eq(got[0], got[1]);
+    cr_assert_str_eq(got[0], got[2]);
+    for (int i = 0; i < 3; i++)
+        free(got[i]);
+    DIR *dh = opendir(dir);
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL)
+        if (de->d_name[0] != '.')
+            unlinkat(dirfd(dh), de->d_name, 0);
+    closedir(dh);
+    rmdir(dir);
 }
