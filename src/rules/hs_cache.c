@@ -199,30 +199,39 @@ static void cache_trim(const char *dir, const char *keep)
     closedir(dh);
 }
 
+/* Write len bytes to path atomically (a temporary name in dir, then rename:
+ * concurrent processes never see half a file), then keep the cache within
+ * its budget. */
+static void cache_write(const char *dir, const char *path, const void *data, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s/.tmp-XXXXXX", dir);
+    int fd = mkstemp(tmp); /* 0600 */
+    if (fd < 0)
+        return;
+    const char *b = data;
+    size_t put = 0;
+    while (put < len) {
+        ssize_t w = write(fd, b + put, len - put);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        put += (size_t)w;
+    }
+    if (close(fd) == 0 && put == len)
+        rename(tmp, path);
+    unlink(tmp); /* no-op after a successful rename */
+    cache_trim(dir, path);
+}
+
 static void cache_store(const char *dir, const char *path, const hs_database_t *db)
 {
     char *bytes = NULL;
     size_t n = 0;
     if (hs_serialize_database(db, &bytes, &n) != HS_SUCCESS)
         return;
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s/.tmp-XXXXXX", dir);
-    int fd = mkstemp(tmp); /* 0600 */
-    if (fd >= 0) {
-        size_t put = 0;
-        while (put < n) {
-            ssize_t w = write(fd, bytes + put, n - put);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break;
-            put += (size_t)w;
-        }
-        if (close(fd) == 0 && put == n)
-            rename(tmp, path);
-        unlink(tmp); /* no-op after a successful rename */
-        cache_trim(dir, path);
-    }
+    cache_write(dir, path, bytes, n);
     free(bytes);
 }
 
@@ -298,24 +307,7 @@ static void info_store(const char *dir, const char *path, unsigned n, const ds_h
         v[2] = in[i].max_width;
         memcpy(buf + 8 + (size_t)i * 12, v, 12);
     }
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s/.tmp-XXXXXX", dir);
-    int fd = mkstemp(tmp); /* 0600 */
-    if (fd >= 0) {
-        size_t put = 0;
-        while (put < len) {
-            ssize_t w = write(fd, buf + put, len - put);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                break;
-            put += (size_t)w;
-        }
-        if (close(fd) == 0 && put == len)
-            rename(tmp, path);
-        unlink(tmp);
-        cache_trim(dir, path);
-    }
+    cache_write(dir, path, buf, len);
     free(buf);
 }
 
@@ -387,27 +379,8 @@ void ds_cache_put(const char *tag, const void *src, size_t src_len, const void *
                   size_t blob_len)
 {
     char dir[4096], path[4300];
-    if (!blob_path(tag, src, src_len, dir, sizeof dir, path, sizeof path))
-        return;
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s/.tmp-XXXXXX", dir);
-    int fd = mkstemp(tmp); /* 0600 */
-    if (fd < 0)
-        return;
-    const char *b = blob;
-    size_t put = 0;
-    while (put < blob_len) {
-        ssize_t w = write(fd, b + put, blob_len - put);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        put += (size_t)w;
-    }
-    if (close(fd) == 0 && put == blob_len)
-        rename(tmp, path);
-    unlink(tmp);
-    cache_trim(dir, path);
+    if (blob_path(tag, src, src_len, dir, sizeof dir, path, sizeof path))
+        cache_write(dir, path, blob, blob_len);
 }
 
 hs_error_t ds_hs_compile_cached(const char *const *exprs, const unsigned *flags,

@@ -13,6 +13,7 @@
 #include "detect/examples.h"
 #include "rules/rules.h"
 #include "rules/rules_impl.h"
+#include "util.h"
 
 static ds_ruleset *load(const char *yaml, const ds_ruleset_opts *o)
 {
@@ -618,11 +619,5 @@ Test(detect, lexicons_from_the_cache_cold_and_warm)
     cr_assert_str_eq(got[0], got[2]);
     for (int i = 0; i < 3; i++)
         free(got[i]);
-    DIR *dh = opendir(dir);
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL)
-        if (de->d_name[0] != '.')
-            unlinkat(dirfd(dh), de->d_name, 0);
-    closedir(dh);
-    rmdir(dir);
+    rm_flat_dir(dir);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "rules/hs_cache.h"
+#include "util.h"
 
 static const char *EXPRS[] = {"foo[0-9]+", "b(a|e)r"};
 static const unsigned FLAGS[] = {0, HS_FLAG_CASELESS};
@@ -182,14 +183,7 @@ Test(hs_cache, stays_within_budget_least_recently_used_first)
     hs_free_database(db);
     cr_assert(!present(dir, "hs-c.db"));
     cr_assert(present(dir, xn) && present(dir, "hs-d.db"));
-    /* clean up */
-    DIR *dh = opendir(dir);
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL)
-        if (de->d_name[0] != '.')
-            unlinkat(dirfd(dh), de->d_name, 0);
-    closedir(dh);
-    rmdir(dir);
+    rm_flat_dir(dir);
     free(x);
     unsetenv("DSAUDIT_CACHE_MAX_MB");
 }
@@ -257,13 +251,7 @@ Test(hs_cache, expression_info_cached_and_checked)
     ds_hs_info_cached(e, fl, 3, 0, d);
     cr_assert_eq(d[0].ok, 1);
     cr_assert_eq(d[1].ok, 0);
-    DIR *dh = opendir(dir);
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL)
-        if (de->d_name[0] != '.')
-            unlinkat(dirfd(dh), de->d_name, 0);
-    closedir(dh);
-    rmdir(dir);
+    rm_flat_dir(dir);
 }
 
 /* Blobs: stored under (tag, source), mapped back byte for byte; another
@@ -289,11 +277,5 @@ Test(hs_cache, blob_roundtrip)
     cr_assert_null(ds_cache_map("t1", src, sizeof src - 2, &n));
     setenv("DSAUDIT_CACHE_DIR", "off", 1);
     cr_assert_null(ds_cache_map("t1", src, sizeof src - 1, &n));
-    DIR *dh = opendir(dir);
-    struct dirent *de;
-    while ((de = readdir(dh)) != NULL)
-        if (de->d_name[0] != '.')
-            unlinkat(dirfd(dh), de->d_name, 0);
-    closedir(dh);
-    rmdir(dir);
+    rm_flat_dir(dir);
 }

@@ -1,8 +1,12 @@
 /* tests: helpers shared by the unit tests (see util.h). */
 #include "util.h"
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "common/buf.h"
 #include "input/stream.h"
@@ -103,4 +107,17 @@ char *read_file(const char *path, size_t *len)
     if (len)
         *len = b.len;
     return b.data;
+}
+
+void rm_flat_dir(const char *dir)
+{
+    DIR *dh = opendir(dir);
+    if (!dh)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dh)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            unlinkat(dirfd(dh), de->d_name, 0);
+    closedir(dh);
+    rmdir(dir);
 }

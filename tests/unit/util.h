@@ -23,6 +23,9 @@ char *dump_source(const void *data, size_t len, ds_format fmt, size_t chunk,
 char *dump_source_stats(const void *data, size_t len, ds_format fmt, size_t chunk,
                         const ds_source_opts *o, ds_source_stats *stats);
 
+/* Remove a test's temporary directory and the files in it (no subdirectories). */
+void rm_flat_dir(const char *dir);
+
 /* Read a whole small test file (fixtures); aborts the test on failure. */
 char *read_file(const char *path, size_t *len);
 
