@@ -143,7 +143,6 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
 
 void ds_detector_free(ds_detector *d)
 {
-
     if (!d)
         return;
     if (d->scratch)
@@ -279,10 +278,9 @@ static unsigned char lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* A context word of rule r, whole word, within the window around [s,e):
- * at each word start of the window, the words beginning with its byte. */
-/* 1 when a context word of r, as a whole word, starts in [lo, hi) of v
- * and is not inside [s, e) (the match is not its own context). */
+/* 1 when a context word of r, as a whole word, starts in [lo, hi) of v and
+ * is not inside [s, e) (the match is not its own context): at each word
+ * start, the context words beginning with its byte. */
 static int ctx_word_in(const ds_crule *r, const char *v, size_t len, size_t lo, size_t hi,
                        size_t s, size_t e)
 {
