@@ -5,12 +5,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "common/buf.h"
 
 #define CACHE_MAX_BYTES (512u << 20)
 #define CACHE_BUDGET_MB 64 /* default DSAUDIT_CACHE_MAX_MB */
@@ -255,89 +258,6 @@ static void info_one(const char *expr, unsigned base, int fallback, ds_hs_info *
     }
 }
 
-/* The batch's answers from its cache file; 0 when absent or not whole. */
-static int info_load(const char *path, unsigned n, ds_hs_info *out)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return 0;
-    size_t want = 8 + (size_t)n * 12, got = 0;
-    unsigned char *buf = malloc(want + 1);
-    struct stat st;
-    int ok = buf && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
-             (uint64_t)st.st_size == want;
-    while (ok && got < want + 1) {
-        ssize_t r = read(fd, buf + got, want + 1 - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-    }
-    uint32_t v[3];
-    if (ok && got == want) {
-        memcpy(v, buf, 8);
-        ok = v[0] == INFO_MAGIC && v[1] == n;
-        for (unsigned i = 0; ok && i < n; i++) {
-            memcpy(v, buf + 8 + (size_t)i * 12, 12);
-            ok = v[0] <= 1;
-            out[i] = (ds_hs_info){(int)v[0], v[1], v[2]};
-        }
-    } else {
-        ok = 0;
-    }
-    if (ok)
-        futimens(fd, NULL);
-    free(buf);
-    close(fd);
-    return ok;
-}
-
-static void info_store(const char *dir, const char *path, unsigned n, const ds_hs_info *in)
-{
-    size_t len = 8 + (size_t)n * 12;
-    unsigned char *buf = malloc(len);
-    if (!buf)
-        return;
-    uint32_t v[3] = {INFO_MAGIC, n, 0};
-    memcpy(buf, v, 8);
-    for (unsigned i = 0; i < n; i++) {
-        v[0] = (uint32_t)in[i].ok;
-        v[1] = in[i].flags;
-        v[2] = in[i].max_width;
-        memcpy(buf + 8 + (size_t)i * 12, v, 12);
-    }
-    cache_write(dir, path, buf, len);
-    free(buf);
-}
-
-void ds_hs_info_cached(const char *const *exprs, const unsigned *flags, unsigned n,
-                       int prefilter_fallback, ds_hs_info *out)
-{
-    char dir[4096], path[4200];
-    int cached = n && cache_dir(dir, sizeof dir);
-    if (cached) {
-        h128 h = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL};
-        const char *v = hs_version();
-        h_bytes(&h, "expression-info-1", 18);
-        h_bytes(&h, v, strlen(v) + 1);
-        h_u32(&h, (uint32_t)prefilter_fallback);
-        h_u32(&h, n);
-        for (unsigned i = 0; i < n; i++) {
-            h_bytes(&h, exprs[i], strlen(exprs[i]) + 1);
-            h_u32(&h, flags[i]);
-        }
-        snprintf(path, sizeof path, "%s/hs-%016llx%016llx-info.db", dir, (unsigned long long)h.a,
-                 (unsigned long long)h.b);
-        if (info_load(path, n, out))
-            return;
-    }
-    for (unsigned i = 0; i < n; i++)
-        info_one(exprs[i], flags[i], prefilter_fallback, &out[i]);
-    if (cached)
-        info_store(dir, path, n, out);
-}
-
 /* ---- blobs ------------------------------------------------------------------ */
 
 static int blob_path(const char *tag, const void *src, size_t src_len, char *dir, size_t dcap,
@@ -381,6 +301,56 @@ void ds_cache_put(const char *tag, const void *src, size_t src_len, const void *
     char dir[4096], path[4300];
     if (blob_path(tag, src, src_len, dir, sizeof dir, path, sizeof path))
         cache_write(dir, path, blob, blob_len);
+}
+
+/* The answers of a batch, stored as a blob (ds_cache_put) keyed by the
+ * batch: an 8-byte header (magic, n), then per expression ok, flags,
+ * max_width as 32-bit words. */
+void ds_hs_info_cached(const char *const *exprs, const unsigned *flags, unsigned n,
+                       int prefilter_fallback, ds_hs_info *out)
+{
+    ds_buf key = {0};
+    const char *v = hs_version();
+    ds_buf_append(&key, v, strlen(v) + 1);
+    uint32_t w[3] = {(uint32_t)prefilter_fallback, n, 0};
+    ds_buf_append(&key, w, 8);
+    for (unsigned i = 0; i < n; i++) {
+        ds_buf_append(&key, exprs[i], strlen(exprs[i]) + 1);
+        ds_buf_append(&key, &flags[i], sizeof flags[i]);
+    }
+    size_t len = 8 + (size_t)n * 12, got = 0;
+    const unsigned char *m = n ? ds_cache_map("info", key.data, key.len, &got) : NULL;
+    int ok = 0;
+    if (m && got == len) {
+        memcpy(w, m, 8);
+        ok = w[0] == INFO_MAGIC && w[1] == n;
+        for (unsigned i = 0; ok && i < n; i++) {
+            memcpy(w, m + 8 + (size_t)i * 12, 12);
+            ok = w[0] <= 1;
+            out[i] = (ds_hs_info){(int)w[0], w[1], w[2]};
+        }
+    }
+    if (m)
+        munmap((void *)(uintptr_t)m, got);
+    if (!ok && n) {
+        unsigned char *b = malloc(len);
+        w[0] = INFO_MAGIC;
+        w[1] = n;
+        if (b)
+            memcpy(b, w, 8);
+        for (unsigned i = 0; i < n; i++) {
+            info_one(exprs[i], flags[i], prefilter_fallback, &out[i]);
+            w[0] = (uint32_t)out[i].ok;
+            w[1] = out[i].flags;
+            w[2] = out[i].max_width;
+            if (b)
+                memcpy(b + 8 + (size_t)i * 12, w, 12);
+        }
+        if (b)
+            ds_cache_put("info", key.data, key.len, b, len);
+        free(b);
+    }
+    ds_buf_free(&key);
 }
 
 hs_error_t ds_hs_compile_cached(const char *const *exprs, const unsigned *flags,

@@ -1157,6 +1157,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
         for (int t = 0; t < DS_GATE_TIERS; t++) {
             size_t ng = 0;
             char **owned = ds_xcalloc(nin ? nin : 1, sizeof *owned);
+            const char **orig = ds_xcalloc(nin ? nin : 1, sizeof *orig);
             for (size_t i = 0; i < nin; i++)
                 if (tier[i] == t) {
                     /* boundaries Vectorscan can hold, where its prefilter
@@ -1167,6 +1168,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                         owned[ng] = ge;
                     else
                         free(ge);
+                    orig[ng] = exprs[i];
                     gexprs[ng] = owned[ng] ? owned[ng] : exprs[i];
                     gflags[ng] = flags[i];
                     gids[ng++] = ids[i];
@@ -1176,10 +1178,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             ds_hs_info_cached(gexprs, gflags, (unsigned)ng, 0, gi);
             for (size_t i = 0; i < ng; i++)
                 if (owned[i] && !gi[i].ok) {
-                    size_t k = 0;
-                    while (ids[k] != gids[i] || tier[k] != t)
-                        k++;
-                    gexprs[i] = exprs[k];
+                    gexprs[i] = orig[i];
                     free(owned[i]);
                     owned[i] = NULL;
                 }
@@ -1188,6 +1187,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             for (size_t i = 0; i < ng; i++)
                 free(owned[i]);
             free(owned);
+            free(orig);
             if (rs->gdb[t]) {
                 rs->ngated += (int)ng;
                 rs->gate_used[gate_tiers[t].cls] = 1;
