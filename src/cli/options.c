@@ -125,7 +125,7 @@ static const opt_doc table[] = {
     {{"shard", required_argument, 0, OPT_SHARD}, "K/N",
      "scan only shard K of N (1-based) of the input, for distributed runs"},
     {{"split-min", required_argument, 0, OPT_SPLIT_MIN}, "B",
-     "plain JSONL/text files this big are read by all workers in ranges (default 64M)"},
+     "plain JSONL/text/CSV files this big are read by all workers in ranges (default 64M)"},
     {{"quiet", no_argument, 0, 'q'}, NULL, "only problems"},
     {{"progress", no_argument, 0, OPT_PROGRESS}, NULL, "progress line on stderr"},
     {{"no-progress", no_argument, 0, OPT_NO_PROGRESS}, NULL,

@@ -10,6 +10,7 @@
  * order, so the output is byte-identical whatever N is. */
 #include "cli/scan.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -388,6 +389,7 @@ static void scan_unit(worker *w, unit *u)
         /* one range of the file, numbered as in a whole-file read */
         ds_range r = ds_split_file_range(u->split, u->range);
         u->src_opts = w->sc->src_opts;
+        u->src_opts.csv_preset = ds_split_file_csv(u->split);
         if (ds_split_file_bases(u->split, u->range, &u->src_opts.line_base,
                                 &u->src_opts.record_base, &err) != DS_OK) {
             res_add_error(&u->res, err.where[0] ? err.where : u->path, err.msg);
@@ -570,7 +572,36 @@ static int shard_take(scan_ctx *sc)
     return ds_shard_owns(sc->shard_seq++, o->shard_k, o->shard_n);
 }
 
-/* A plain JSONL/text file read in record-aligned ranges: by every worker
+/* The dialect of the CSV file path as a whole-file reader settles on it. */
+static int csv_dialect_of(scan_ctx *sc, const char *path, ds_csv_dialect *out)
+{
+    ds_stream *st = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ds_stream_open_fd(fd, 1, path, &sc->walk_opts.stream, &st, &err) != DS_OK) {
+        if (fd >= 0 && !st)
+            close(fd);
+        return 0;
+    }
+    int ok = ds_csv_dialect_read(st, &sc->src_opts, out, &err) == DS_OK;
+    ds_stream_close(st);
+    return ok;
+}
+
+static void csv_dialect_copy(ds_csv_dialect *dst, const ds_csv_dialect *src)
+{
+    *dst = *src;
+    dst->names = ds_xcalloc(src->nnames ? src->nnames : 1, sizeof *dst->names);
+    dst->name_lens = ds_xcalloc(src->nnames ? src->nnames : 1, sizeof *dst->name_lens);
+    for (size_t i = 0; i < src->nnames; i++)
+        if (src->names[i]) {
+            dst->names[i] = ds_xstrndup(src->names[i], src->name_lens[i]);
+            dst->name_lens[i] = src->name_lens[i];
+        }
+}
+
+/* A plain JSONL/text/CSV file read in record-aligned ranges: by every worker
  * when it is at least --split-min bytes, and by byte ranges across shards
  * when --shard names one such file. 0 when path is read as one unit. */
 static int submit_ranges(scan_ctx *sc, const char *path)
@@ -585,19 +616,29 @@ static int submit_ranges(scan_ctx *sc, const char *path)
     uint64_t from = 0, to = size;
     ds_error err;
     ds_error_clear(&err);
+    if (!sc->shard_single && size < o->split_min)
+        return 0;
+    ds_csv_dialect csv = {0};
+    if (fmt == DS_FORMAT_CSV && !csv_dialect_of(sc, path, &csv))
+        return 0;
     if (sc->shard_single) {
-        ds_split_file *all = ds_split_file_new(path, fmt, 0, size, o->shard_n, &err);
-        if (!all)
+        ds_csv_dialect dup = {0};
+        if (fmt == DS_FORMAT_CSV)
+            csv_dialect_copy(&dup, &csv);
+        ds_split_file *all =
+            ds_split_file_new(path, fmt, 0, size, o->shard_n, fmt == DS_FORMAT_CSV ? &dup : NULL, &err);
+        if (!all) {
+            ds_csv_dialect_free(&csv);
             return 0;
+        }
         ds_range r = ds_split_file_range(all, o->shard_k);
         ds_split_file_unref(all);
         from = r.start;
         to = r.end;
-    } else if (size < o->split_min) {
-        return 0;
     }
     size_t n = sc->nworkers >= 2 && to - from >= o->split_min ? sc->nworkers : 1;
-    ds_split_file *sf = ds_split_file_new(path, fmt, from, to, n, &err);
+    ds_split_file *sf =
+        ds_split_file_new(path, fmt, from, to, n, fmt == DS_FORMAT_CSV ? &csv : NULL, &err);
     if (!sf)
         return 0;
     /* every unit's reference first: submit() may emit (and free) range 0

@@ -24,52 +24,90 @@ struct ds_split_file {
     /* counts[0]: the prefix [0, r[0].start); counts[k] (k >= 1): range k-1 */
     uint64_t *lines, *recs;
     unsigned char *have;
+    ds_csv_dialect *csv; /* CSV: the file's dialect, for every range's reader */
     int failed;
     ds_error err;
 };
 
+/* CSV: the ranges and their counts from one quote-aware read of [0, to).
+ * Counts are stored as for the other formats (the prefix, then per range)
+ * and marked as had, so no reader counts. 0 when the file cannot be cut. */
+static int csv_ranges(ds_split_file *sf, int fd, uint64_t from, uint64_t to, ds_error *err)
+{
+    size_t n = sf->n;
+    uint64_t *lines = ds_xcalloc(n, sizeof *lines), *recs = ds_xcalloc(n, sizeof *recs);
+    int ok = 0;
+    if (ds_split_csv(fd, from, to, n, sf->csv->delim, sf->csv->header, sf->r, lines, recs, &ok,
+                     err) == DS_OK &&
+        ok)
+        for (size_t k = 0; k < n; k++) {
+            sf->lines[k] = lines[k] - (k ? lines[k - 1] : 0);
+            sf->recs[k] = recs[k] - (k ? recs[k - 1] : 0);
+            sf->have[k] = 1;
+        }
+    free(lines);
+    free(recs);
+    return ok;
+}
+
 ds_split_file *ds_split_file_new(const char *path, ds_format fmt, uint64_t from, uint64_t to,
-                                 size_t n, ds_error *err)
+                                 size_t n, ds_csv_dialect *csv, ds_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         ds_error_set(err, DS_EIO, path, "cannot open: %s", strerror(errno));
+        ds_csv_dialect_free(csv);
         return NULL;
     }
     ds_split_file *sf = ds_xcalloc(1, sizeof *sf);
     sf->r = ds_xcalloc(n, sizeof *sf->r);
-    /* cut [from, to) as if it were a file of its own, then shift */
-    ds_status rc = DS_OK;
-    uint64_t prev = from;
-    for (size_t k = 0; k < n && rc == DS_OK; k++) {
-        uint64_t next = to;
-        if (k + 1 < n) {
-            uint64_t span = to - from;
-            uint64_t cut = from + span / n * (k + 1) + span % n * (k + 1) / n;
-            rc = ds_split_align(fd, to, cut, &next, err);
-            if (next < prev)
-                next = prev;
+    sf->n = n;
+    sf->lines = ds_xcalloc(n, sizeof *sf->lines);
+    sf->recs = ds_xcalloc(n, sizeof *sf->recs);
+    sf->have = ds_xcalloc(n, 1);
+    int ok = 1;
+    if (fmt == DS_FORMAT_CSV) {
+        if (csv) {
+            sf->csv = ds_xmalloc(sizeof *sf->csv);
+            *sf->csv = *csv;
+            memset(csv, 0, sizeof *csv);
+            ok = csv_ranges(sf, fd, from, to, err);
+        } else {
+            ok = 0;
         }
-        sf->r[k].start = prev;
-        sf->r[k].end = next;
-        prev = next;
+    } else {
+        /* cut [from, to) as if it were a file of its own, then shift */
+        uint64_t prev = from;
+        for (size_t k = 0; k < n && ok; k++) {
+            uint64_t next = to;
+            if (k + 1 < n) {
+                uint64_t span = to - from;
+                uint64_t cut = from + span / n * (k + 1) + span % n * (k + 1) / n;
+                ok = ds_split_align(fd, to, cut, &next, err) == DS_OK;
+                if (next < prev)
+                    next = prev;
+            }
+            sf->r[k].start = prev;
+            sf->r[k].end = next;
+            prev = next;
+        }
     }
     close(fd);
-    if (rc != DS_OK) {
-        free(sf->r);
-        free(sf);
-        return NULL;
-    }
     pthread_mutex_init(&sf->mu, NULL);
     pthread_cond_init(&sf->cv, NULL);
     sf->refs = 1;
     sf->path = ds_xstrdup(path);
     sf->fmt = fmt;
-    sf->n = n;
-    sf->lines = ds_xcalloc(n, sizeof *sf->lines);
-    sf->recs = ds_xcalloc(n, sizeof *sf->recs);
-    sf->have = ds_xcalloc(n, 1);
+    if (!ok) {
+        ds_split_file_unref(sf);
+        return NULL;
+    }
     return sf;
+}
+
+const ds_csv_dialect *ds_split_file_csv(const ds_split_file *sf)
+{
+    return sf->csv;
 }
 
 size_t ds_split_file_n(const ds_split_file *sf)
@@ -105,6 +143,8 @@ void ds_split_file_unref(ds_split_file *sf)
     free(sf->lines);
     free(sf->recs);
     free(sf->have);
+    ds_csv_dialect_free(sf->csv);
+    free(sf->csv);
     free(sf);
 }
 
@@ -118,7 +158,9 @@ ds_status ds_split_file_bases(ds_split_file *sf, size_t k, uint64_t *line_base,
     ds_error e;
     ds_error_clear(&e);
     ds_status rc = DS_OK;
-    if (from < to) {
+    if (sf->fmt == DS_FORMAT_CSV) {
+        /* counted when the file was cut */
+    } else if (from < to) {
         int fd = open(sf->path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             rc = ds_error_set(&e, DS_EIO, sf->path, "cannot open: %s", strerror(errno));
@@ -130,9 +172,11 @@ ds_status ds_split_file_bases(ds_split_file *sf, size_t k, uint64_t *line_base,
         }
     }
     pthread_mutex_lock(&sf->mu);
-    sf->lines[k] = l;
-    sf->recs[k] = rc_;
-    sf->have[k] = 1;
+    if (sf->fmt != DS_FORMAT_CSV) {
+        sf->lines[k] = l;
+        sf->recs[k] = rc_;
+        sf->have[k] = 1;
+    }
     if (rc != DS_OK && !sf->failed) {
         sf->failed = 1;
         sf->err = e;

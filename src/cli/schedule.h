@@ -10,6 +10,9 @@
  * range. Units are taken in order, so every count waited for is already being
  * made: no deadlock whatever the number of workers.
  *
+ * A CSV file is cut and counted at once, when it is split (ds_split_csv),
+ * and its ranges' readers share the dialect read from its first rows.
+ *
  * At emission, the results of ranges 1.. are folded into the file result of
  * range 0 (ds_sched_merge_file), so the report holds one entry per file. */
 #ifndef DS_CLI_SCHEDULE_H
@@ -26,9 +29,17 @@
 typedef struct ds_split_file ds_split_file;
 
 /* Cut [from, to) of the file `path` (format fmt) into n ranges; from must be
- * a record start. Returns NULL (err filled) when the file cannot be read. */
+ * a record start. CSV needs the file's dialect (ds_csv_dialect_read), which
+ * the split file takes over (csv is emptied, whatever the outcome), and is
+ * cut by one quote-aware read of [0, to) that also counts for every range
+ * (ds_split_csv). Returns NULL when the file cannot be read (err filled) or,
+ * CSV, cannot be cut safely: it is then read whole. */
 ds_split_file *ds_split_file_new(const char *path, ds_format fmt, uint64_t from, uint64_t to,
-                                 size_t n, ds_error *err);
+                                 size_t n, ds_csv_dialect *csv, ds_error *err);
+
+/* CSV: the dialect every range's reader uses (ds_source_opts.csv_preset);
+ * NULL for the other formats. */
+const ds_csv_dialect *ds_split_file_csv(const ds_split_file *sf);
 
 size_t ds_split_file_n(const ds_split_file *sf);
 ds_range ds_split_file_range(const ds_split_file *sf, size_t k);

@@ -28,6 +28,7 @@ void ds_source_opts_default(ds_source_opts *o)
     o->csv_header = -1;
     o->line_base = 0;
     o->record_base = 0;
+    o->csv_preset = NULL;
 }
 
 ds_status ds_source_open(ds_stream *st, ds_format fmt, const ds_source_opts *opts,

@@ -67,10 +67,27 @@ typedef struct ds_source_opts {
     int csv_delim;           /* 0: sniff among , ; TAB | */
     int csv_header;          /* -1: detect, 0: no header row, 1: header row */
     /* Reading a byte range of a file (input/split.h): lines and records that
-     * come before it, added to the line and record numbers (text, JSONL;
-     * stats stay counts of this read). Default 0. */
+     * come before it, added to the line and record numbers (stats stay counts
+     * of this read). Default 0. */
     uint64_t line_base, record_base;
+    /* CSV, a byte range of a file: the dialect of the whole file
+     * (ds_csv_dialect_read), used instead of sniffing the range. The range
+     * that starts the file (line_base 0) reads the header row; the others
+     * take the names from here. NULL: sniff. */
+    const struct ds_csv_dialect *csv_preset;
 } ds_source_opts;
+
+/* What a CSV reader settled on after the first row of a file: the dialect,
+ * the header's cells and the width ragged rows are measured against. */
+typedef struct ds_csv_dialect {
+    int delim;
+    int header;       /* 1: the first row is a header */
+    size_t width;     /* cells of the header, or of the first row */
+    int width_known;
+    char **names;     /* header cell names (NULL: not named); nnames entries */
+    size_t *name_lens;
+    size_t nnames;
+} ds_csv_dialect;
 
 void ds_source_opts_default(ds_source_opts *o);
 
@@ -105,5 +122,13 @@ const ds_source_stats *ds_source_stats_get(const ds_source *src);
 
 /* Close; NULL is a no-op. Does not close the stream. */
 void ds_source_close(ds_source *src);
+
+/* The dialect of the CSV in st as a reader of the whole stream settles on it
+ * (opts as for ds_source_open; its csv_preset is ignored): reads the first
+ * row, and the header row before it. *out is filled (ds_csv_dialect_free);
+ * on an error, nothing is allocated. */
+ds_status ds_csv_dialect_read(ds_stream *st, const ds_source_opts *opts, ds_csv_dialect *out,
+                              ds_error *err);
+void ds_csv_dialect_free(ds_csv_dialect *d);
 
 #endif

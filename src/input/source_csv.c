@@ -1009,8 +1009,9 @@ static ds_status csv_open(ds_source *src, ds_error *err)
                             "this libcsv version is not supported (libcsv 3.0 expected)");
     const unsigned char *sample = NULL;
     size_t slen = 0;
-    int delim = src->opts.csv_delim;
-    int header = src->opts.csv_header;
+    const ds_csv_dialect *pre = src->opts.csv_preset;
+    int delim = pre ? pre->delim : src->opts.csv_delim;
+    int header = pre ? pre->header : src->opts.csv_header;
     if (delim < 0 || delim > 255 || delim == '"' || delim == '\r' || delim == '\n')
         return ds_error_set(err, DS_EINVAL, name, "invalid CSV delimiter 0x%02x", (unsigned)delim);
     if (!delim)
@@ -1035,8 +1036,20 @@ static ds_status csv_open(ds_source *src, ds_error *err)
     c->piece_max = max / 8 < PIECE_MAX ? max / 8 : PIECE_MAX;
     c->takeover = max / 3 - c->piece_max;
     c->row_budget = 4 * max;
-    c->line = 1;
-    c->header_pending = header != 0;
+    c->line = 1 + src->opts.line_base;
+    c->rows = src->opts.record_base;
+    /* a range of the file but its first: the header row is behind */
+    c->header_pending = header != 0 && !(pre && src->opts.line_base > 0);
+    if (pre && !c->header_pending) {
+        ensure_names(c, pre->nnames);
+        for (size_t i = 0; i < pre->nnames; i++)
+            if (pre->names[i]) {
+                c->names[i].s = ds_xstrndup(pre->names[i], pre->name_lens[i]);
+                c->names[i].n = pre->name_lens[i];
+            }
+        c->width = pre->width;
+        c->width_known = pre->width_known;
+    }
     ds_vwin_init(&c->win, max, src->opts.window_overlap);
     src->stats.csv_delim = delim;
     src->stats.csv_header = header != 0;
@@ -1044,3 +1057,57 @@ static ds_status csv_open(ds_source *src, ds_error *err)
 }
 
 const ds_source_ops ds_source_csv_ops = {"csv", csv_open, csv_next, csv_close};
+
+ds_status ds_csv_dialect_read(ds_stream *st, const ds_source_opts *opts, ds_csv_dialect *out,
+                              ds_error *err)
+{
+    ds_source_opts o;
+    if (opts)
+        o = *opts;
+    else
+        ds_source_opts_default(&o);
+    o.csv_preset = NULL;
+    o.line_base = o.record_base = 0;
+    memset(out, 0, sizeof *out);
+    ds_source *src = NULL;
+    ds_status rc = ds_source_open(st, DS_FORMAT_CSV, &o, &src, err);
+    if (rc != DS_OK)
+        return rc;
+    csv_impl *c = src->impl;
+    /* past the header, to the end of the first row (or of the input) */
+    const ds_record *rec = NULL;
+    while (!c->width_known) {
+        rc = ds_source_next(src, &rec, err);
+        if (rc == DS_DONE)
+            break;
+        if (rc != DS_OK && rc != DS_EFORMAT) {
+            ds_source_close(src);
+            return rc;
+        }
+    }
+    out->delim = c->delim;
+    out->header = src->stats.csv_header;
+    out->width = c->width;
+    out->width_known = c->width_known;
+    out->nnames = c->nnames;
+    out->names = ds_xcalloc(c->nnames ? c->nnames : 1, sizeof *out->names);
+    out->name_lens = ds_xcalloc(c->nnames ? c->nnames : 1, sizeof *out->name_lens);
+    for (size_t i = 0; i < c->nnames; i++)
+        if (c->names[i].s) {
+            out->names[i] = ds_xstrndup(c->names[i].s, c->names[i].n);
+            out->name_lens[i] = c->names[i].n;
+        }
+    ds_source_close(src);
+    return DS_OK;
+}
+
+void ds_csv_dialect_free(ds_csv_dialect *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->nnames; i++)
+        free(d->names[i]);
+    free(d->names);
+    free(d->name_lens);
+    memset(d, 0, sizeof *d);
+}

@@ -8,7 +8,18 @@
 
 #include "common/mem.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define SPLIT_BLOCK (1u << 20)
+
+static size_t split_block = SPLIT_BLOCK;
+
+void ds_split_set_block(size_t n)
+{
+    split_block = n ? n : SPLIT_BLOCK;
+}
 
 /* pread all of [off, off + n) or up to the end of the file; -1 on error. */
 static ssize_t read_at(int fd, unsigned char *buf, size_t n, uint64_t off)
@@ -87,7 +98,205 @@ ds_status ds_split_ranges(int fd, uint64_t size, size_t n, ds_range *out, ds_err
 
 int ds_split_format_ok(ds_format fmt)
 {
-    return fmt == DS_FORMAT_JSONL || fmt == DS_FORMAT_TEXT;
+    return fmt == DS_FORMAT_JSONL || fmt == DS_FORMAT_TEXT || fmt == DS_FORMAT_CSV;
+}
+
+/* ---- CSV -------------------------------------------------------------------- */
+
+/* The offset of the first '\n', '\r' or '"' in [p, e), or e - p. */
+static size_t csv_skip(const unsigned char *p, const unsigned char *e)
+{
+    size_t i = 0, n = (size_t)(e - p);
+#ifdef __SSE2__
+    const __m128i nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'), qu = _mm_set1_epi8('"');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, nl), _mm_cmpeq_epi8(x, cr)),
+                                 _mm_cmpeq_epi8(x, qu));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < n; i++)
+        if (p[i] == '\n' || p[i] == '\r' || p[i] == '"')
+            return i;
+    return n;
+}
+
+typedef struct csv_cut {
+    uint64_t from, to;
+    size_t n, k;      /* ranges; the next range start looked for */
+    uint64_t *want;   /* want[k]: nominal start of range k (k >= 1) */
+    ds_range *out;
+    uint64_t *lines, *rows;
+} csv_cut;
+
+/* A record starts at pos (just after a newline outside quotes, or 0): the
+ * ranges whose nominal start it reaches begin here. */
+static void csv_boundary(csv_cut *c, uint64_t pos, uint64_t lines, uint64_t rows)
+{
+    if (pos == c->from && c->k == 0) {
+        c->lines[0] = lines;
+        c->rows[0] = rows;
+        c->out[0].start = pos;
+        c->k = 1;
+    }
+    while (c->k > 0 && c->k < c->n && pos >= c->want[c->k]) {
+        c->out[c->k - 1].end = pos;
+        c->out[c->k].start = pos;
+        c->lines[c->k] = lines;
+        c->rows[c->k] = rows;
+        c->k++;
+    }
+}
+
+ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, int header,
+                       ds_range *out, uint64_t *lines, uint64_t *records, int *ok, ds_error *err)
+{
+    *ok = 0;
+    if (n == 0)
+        return ds_error_set(err, DS_EINVAL, NULL, "no ranges");
+    csv_cut c = {.from = from, .to = to, .n = n, .out = out, .lines = lines, .rows = records};
+    c.want = ds_xcalloc(n, sizeof *c.want);
+    uint64_t span = to > from ? to - from : 0;
+    for (size_t k = 1; k < n; k++)
+        c.want[k] = from + span / n * k + span % n * k / n;
+    unsigned char *buf = ds_xmalloc(split_block);
+    /* state: inq (in a quoted field), quote (a quote seen in one, what
+     * follows says whether it closed it), bol (a line starts: outside
+     * quotes, at 0 or after '\n'), row (the line holds a row), need_lf (a CR
+     * outside quotes: a '\n' must follow) */
+    int inq = 0, quote = 0, bol = 1, row = 0, need_lf = 0, plain = 1;
+    unsigned char prev = '\n';
+    uint64_t nl = 0, nrows = 0, pos = 0;
+    ds_status rc = DS_OK;
+    csv_boundary(&c, 0, 0, 0);
+    /* a UTF-8 byte-order mark is not row content the quotes look at */
+    unsigned char bom[3];
+    if (to >= 3 && read_at(fd, bom, 3, 0) == 3 && bom[0] == 0xEF && bom[1] == 0xBB &&
+        bom[2] == 0xBF)
+        pos = 3;
+    /* once every range has its start, the rest is the last reader's */
+    while (pos < to && plain && c.k < n) {
+        size_t want = to - pos < split_block ? (size_t)(to - pos) : split_block;
+        ssize_t got = read_at(fd, buf, want, pos);
+        if (got < 0) {
+            rc = read_error(err);
+            break;
+        }
+        if (got == 0)
+            break;
+        const unsigned char *p = buf, *e = buf + got;
+        while (p < e && plain && c.k < n) {
+            unsigned char ch = *p;
+            if (quote) {
+                quote = 0;
+                if (ch == '"') { /* "" inside quotes */
+                    prev = ch;
+                    p++;
+                    continue;
+                }
+                inq = 0;
+                if (ch != delim && ch != '\r' && ch != '\n') {
+                    plain = 0;
+                    break;
+                }
+            } else if (need_lf) {
+                need_lf = 0;
+                if (ch != '\n') {
+                    plain = 0;
+                    break;
+                }
+            } else if (bol && !inq) {
+                bol = 0;
+                if ((ch == ' ' || ch == '\t') && ch != delim) {
+                    plain = 0;
+                    break;
+                }
+                row = ch != '\r' && ch != '\n';
+            }
+            if (inq) {
+                /* to the next quote, counting the quoted newlines */
+                const unsigned char *q = memchr(p, '"', (size_t)(e - p));
+                const unsigned char *stop = q ? q : e;
+                for (const unsigned char *t = p; (t = memchr(t, '\n', (size_t)(stop - t))); t++)
+                    nl++;
+                if (!q) {
+                    prev = e[-1];
+                    break; /* the field goes on in the next block */
+                }
+                quote = 1;
+                prev = '"';
+                p = q + 1;
+                continue;
+            }
+            if (ch != '\n' && ch != '\r' && ch != '"') {
+                size_t k = csv_skip(p, e);
+                if (k) {
+                    p += k;
+                    prev = p[-1];
+                    continue;
+                }
+            }
+            if (ch == '\n') {
+                nl++;
+                nrows += (uint64_t)row;
+                row = 0;
+                bol = 1;
+                p++;
+                prev = ch;
+                csv_boundary(&c, pos + (uint64_t)(p - buf), nl, nrows);
+                continue;
+            }
+            if (ch == '\r') {
+                need_lf = 1;
+            } else if (ch == '"') {
+                if (prev != delim && prev != '\n') {
+                    plain = 0;
+                    break;
+                }
+                inq = 1;
+            }
+            prev = ch;
+            p++;
+        }
+        pos += (uint64_t)got;
+    }
+    free(buf);
+    if (rc == DS_OK && plain && c.k > 0) {
+        /* the ranges not started yet are empty, at the end */
+        while (c.k < n) {
+            c.out[c.k - 1].end = to;
+            c.out[c.k].start = to;
+            c.lines[c.k] = nl;
+            c.rows[c.k] = nrows;
+            c.k++;
+        }
+        c.out[n - 1].end = to;
+        *ok = 1;
+        /* records are data rows: the header row is before every range but
+         * one that starts the file */
+        uint64_t hdr = header != 0;
+        for (size_t k = n; k-- > 0;) {
+            if (out[k].start > 0 && records[k] < hdr) {
+                /* only blank lines before it (from is then 0): it starts
+                 * the file instead, so that its reader reads the header,
+                 * and the ranges before it are empty */
+                for (size_t j = 0; j <= k; j++) {
+                    out[j].start = 0;
+                    if (j < k)
+                        out[j].end = 0;
+                    lines[j] = 0;
+                    records[j] = 0;
+                }
+                break;
+            }
+            records[k] = out[k].start > 0 ? records[k] - hdr : 0;
+        }
+    }
+    free(c.want);
+    return rc;
 }
 
 ds_status ds_split_count(int fd, uint64_t start, uint64_t end, ds_format fmt, uint64_t *lines,

@@ -49,8 +49,35 @@ ds_status ds_split_ranges(int fd, uint64_t size, size_t n, ds_range *out, ds_err
 ds_status ds_split_count(int fd, uint64_t start, uint64_t end, ds_format fmt, uint64_t *lines,
                          uint64_t *records, ds_error *err);
 
-/* Formats whose records are lines, so a file of them can be cut in ranges. */
+/* Formats a file of which can be cut in ranges: JSONL and text (records
+ * are lines) and CSV (ds_split_csv). */
 int ds_split_format_ok(ds_format fmt);
+
+/* ---- CSV ------------------------------------------------------------------- *
+ *
+ * A quoted CSV field may hold newlines, so whether a '\n' ends a record
+ * depends on every quote before it: ds_split_csv reads [0, last range start]
+ * once, 16 bytes at a time, following the quotes as libcsv does, and cuts after a
+ * newline outside quotes. It also counts, for each range start, the physical
+ * lines ('\n') and records (data rows: blank lines are no row, and with
+ * `header` the first row is none) before it, so that no reader has to count.
+ *
+ * It follows only plain CSV (RFC 4180 and libcsv agree on it): a quote opens
+ * a field right after a delimiter or at the start of a line, and a closing
+ * quote is followed by another quote (an escaped one), a delimiter, CR, LF or
+ * the end. Anything else, where libcsv's lenient rules would have to be
+ * mirrored exactly (a quote inside an unquoted field, text after a closing
+ * quote, a lone CR ending a row, a line starting with a blank), makes *ok 0:
+ * the file is read whole, as by one worker. A file that ends inside quotes
+ * still cuts: the open field is in the last range, whose reader reports it.
+ * from must be a record start (0, or a range start of an earlier cut). A
+ * range that would start after blank lines but before the header row starts
+ * the file instead (the ranges before it are empty). */
+ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, int header,
+                       ds_range *out, uint64_t *lines, uint64_t *records, int *ok, ds_error *err);
+
+/* Tests: the size of the reads of ds_split_csv (0: the default, 1 MiB). */
+void ds_split_set_block(size_t n);
 
 /* ---- sampling --------------------------------------------------------------- */
 

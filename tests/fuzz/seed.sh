@@ -29,6 +29,14 @@ csv)
     put '\006\001\000' $files
     put '\011\003\004' $files
     ;;
+split_csv)
+    # byte 0: ranges and read size; 1: as csv; 2: stream read size
+    files=$(ls fixtures/csv/* fixtures/cli/people.csv fixtures/demo/customers.csv fixtures/archives/src/people.csv)
+    put '\003\007\000' $files
+    put '\101\000\001' $files
+    put '\217\001\006' $files
+    put '\013\003\016' $files
+    ;;
 json)
     files=$(ls fixtures/json/* fixtures/jsonl/* fixtures/cli/events.jsonl fixtures/demo/tickets.jsonl)
     put '\000\007' fixtures/json/*

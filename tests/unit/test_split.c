@@ -134,8 +134,8 @@ Test(split, count_lines_and_records)
 }
 
 /* Dump [start, end) of fd read as fmt with the given bases (util.h format). */
-static void dump_range(ds_buf *out, int fd, uint64_t start, uint64_t end, ds_format fmt,
-                       uint64_t lb, uint64_t rb, size_t chunk)
+static void dump_range_csv(ds_buf *out, int fd, uint64_t start, uint64_t end, ds_format fmt,
+                           uint64_t lb, uint64_t rb, size_t chunk, const ds_csv_dialect *csv)
 {
     ds_stream_opts so = {.chunk = chunk, .decode = start == 0};
     ds_stream *st = NULL;
@@ -147,6 +147,7 @@ static void dump_range(ds_buf *out, int fd, uint64_t start, uint64_t end, ds_for
     o.max_field = 64;
     o.line_base = lb;
     o.record_base = rb;
+    o.csv_preset = csv;
     ds_source *src = NULL;
     cr_assert_eq(ds_source_open(st, fmt, &o, &src, &err), DS_OK);
     for (;;) {
@@ -172,6 +173,12 @@ static void dump_range(ds_buf *out, int fd, uint64_t start, uint64_t end, ds_for
     ds_source_close(src);
     ds_stream_close(st);
     ds_buf_puts(out, "");
+}
+
+static void dump_range(ds_buf *out, int fd, uint64_t start, uint64_t end, ds_format fmt,
+                       uint64_t lb, uint64_t rb, size_t chunk)
+{
+    dump_range_csv(out, fd, start, end, fmt, lb, rb, chunk, NULL);
 }
 
 static void check_ranges(const char *data, ds_format fmt)
@@ -233,6 +240,226 @@ Test(split, text_ranges_read_like_the_whole_file)
 Test(split, utf8_bom_stays_with_range_zero)
 {
     check_ranges("\xef\xbb\xbf{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n", DS_FORMAT_JSONL);
+}
+
+/* ---- CSV ---------------------------------------------------------------------- */
+
+/* The dialect of fd's CSV, read as a whole-file reader reads it. */
+static void csv_dialect(int fd, size_t len, ds_csv_dialect *d)
+{
+    ds_stream_opts so = {.decode = 1};
+    ds_stream *st = NULL;
+    ds_error err;
+    cr_assert_eq(ds_stream_open_fd_range(fd, 0, 0, len, "t", &so, &st, &err), DS_OK);
+    ds_source_opts o;
+    ds_source_opts_default(&o);
+    o.max_field = 64;
+    cr_assert_eq(ds_csv_dialect_read(st, &o, d, &err), DS_OK);
+    ds_stream_close(st);
+}
+
+/* Cut data (n = 1..12 ranges, reads of 1, 7 and 4096 bytes) and read each
+ * range with its counts and the file's dialect: the same records and errors
+ * as one whole-file read. Returns whether ds_split_csv could cut it in 12
+ * ranges (the same for every read size; fewer ranges read less of the file,
+ * and what follows the last range start is not looked at). */
+static int check_csv(const char *data, size_t len)
+{
+    int fd = tmp_file(data, len);
+    ds_buf whole = {0};
+    dump_range(&whole, fd, 0, len, DS_FORMAT_CSV, 0, 0, 0);
+    ds_csv_dialect d;
+    csv_dialect(fd, len, &d);
+    int cut = -1, cut_n[13] = {0};
+    static const size_t blocks[] = {1, 7, 4096};
+    for (size_t b = 0; b < 3; b++) {
+        ds_split_set_block(blocks[b]);
+        for (size_t n = 1; n <= 12; n++) {
+            ds_range r[12];
+            uint64_t lines[12], recs[12];
+            int ok = -1;
+            ds_error err;
+            cr_assert_eq(ds_split_csv(fd, 0, len, n, d.delim, d.header, r, lines, recs, &ok, &err),
+                         DS_OK);
+            if (b == 0)
+                cut_n[n] = ok;
+            cr_assert_eq(ok, cut_n[n], "%zu ranges, reads of %zu", n, blocks[b]);
+            cut = ok;
+            if (!ok)
+                continue;
+            ds_buf parts = {0};
+            for (size_t k = 0; k < n; k++) {
+                cr_assert_eq(r[k].start, k ? r[k - 1].end : 0);
+                dump_range_csv(&parts, fd, r[k].start, r[k].end, DS_FORMAT_CSV, lines[k], recs[k],
+                               blocks[b] == 1 ? 1 : 4096, &d);
+            }
+            cr_assert_eq(r[n - 1].end, len);
+            cr_assert_str_eq(parts.data, whole.data, "%zu ranges, reads of %zu\n%s", n,
+                             blocks[b], data);
+            ds_buf_free(&parts);
+        }
+    }
+    ds_split_set_block(0);
+    ds_csv_dialect_free(&d);
+    ds_buf_free(&whole);
+    close(fd);
+    return cut;
+}
+
+Test(split_csv, quoted_newlines_crlf_and_blank_lines)
+{
+    static const char s[] = "name,email,note\r\n"
+                            "Ann,ann@example.org,\"two\nlines, and a comma\"\r\n"
+                            "\r\n"
+                            "Bob,bob@example.org,\"he said \"\"hi\"\"\"\n"
+                            "\n"
+                            "\"Cy\nCy\",cy@example.org,\"\"\"quoted\"\" start\"\n"
+                            "Dee,dee@example.org,a value longer than the sixty-four byte limit of "
+                            "the test reader\n"
+                            "Eve,eve@example.org,x,one too many\n"
+                            "Fay,fay@example.org,\"\n\n\n\"\n"
+                            "Gus,gus@example.org,no newline at the end";
+    cr_assert_eq(check_csv(s, sizeof s - 1), 1);
+}
+
+Test(split_csv, no_header_tabs_and_unterminated_quote)
+{
+    static const char s[] = "1\tann@example.org\t\"a\tb\"\n"
+                            "2\tbob@example.org\t\n"
+                            "\t\tleading empty cells\n"
+                            "3\tcy@example.org\t\"open quote to the end\n4\tx\n";
+    cr_assert_eq(check_csv(s, sizeof s - 1), 1);
+}
+
+Test(split_csv, bom_then_quoted_header)
+{
+    static const char s[] = "\xef\xbb\xbf\"id\",\"mail\"\n1,a@example.org\n2,b@example.org\n";
+    cr_assert_eq(check_csv(s, sizeof s - 1), 1);
+}
+
+Test(split_csv, lenient_csv_is_read_whole)
+{
+    /* what libcsv reads by its own lenient rules is not cut */
+    static const char *const s[] = {
+        "a,b\n1,x\"y\n2,z\n",          /* a quote inside an unquoted field */
+        "a,b\n1,\"x\"y\n2,z\n",        /* text after a closing quote */
+        "a,b\n1,\"x\" ,y\n2,z\n",      /* a blank after a closing quote */
+        "a,b\r1,x\r2,y\r",             /* rows ended by lone CRs */
+        "a,b\n 1,x\n2,y\n",            /* a line starting with a blank */
+        "a,b\n1, \"x\"\n2,y\n",        /* a quote after a blank */
+    };
+    for (size_t i = 0; i < sizeof s / sizeof *s; i++)
+        cr_assert_eq(check_csv(s[i], strlen(s[i])), 0, "%s", s[i]);
+}
+
+Test(split_csv, blank_lines_before_the_header)
+{
+    /* a cut after the blank lines but before the header row: with a header,
+     * the range starts the file instead (its reader reads the header) */
+    int fd = tmp_file("\n\n\n\n\n\n\n\na,b\n1,2\n", 16);
+    ds_range r[2];
+    uint64_t lines[2], recs[2];
+    int ok = -1;
+    ds_error err;
+    cr_assert_eq(ds_split_csv(fd, 0, 16, 2, ',', 1, r, lines, recs, &ok, &err), DS_OK);
+    cr_assert_eq(ok, 1);
+    cr_assert_eq(r[0].start, 0);
+    cr_assert_eq(r[0].end, 0);
+    cr_assert_eq(r[1].start, 0);
+    cr_assert_eq(r[1].end, 16);
+    cr_assert_eq(lines[1], 0);
+    cr_assert_eq(recs[1], 0);
+    cr_assert_eq(ds_split_csv(fd, 0, 16, 2, ',', 0, r, lines, recs, &ok, &err), DS_OK);
+    cr_assert_eq(ok, 1);
+    cr_assert_eq(r[1].start, 8);
+    cr_assert_eq(lines[1], 8);
+    cr_assert_eq(recs[1], 0);
+    close(fd);
+}
+
+Test(split_csv, counts_from_a_later_start)
+{
+    /* a shard's own cut of [from, to): counts from the start of the file */
+    static const char s[] = "h1,h2\n\"a\nb\",1\nc,2\nd,3\ne,\"4\n\"\nf,5\n";
+    int fd = tmp_file(s, sizeof s - 1);
+    ds_range r[3];
+    uint64_t lines[3], recs[3];
+    int ok = -1;
+    ds_error err;
+    /* "c,2\n" starts at 14 */
+    cr_assert_eq(ds_split_csv(fd, 14, sizeof s - 1, 3, ',', 1, r, lines, recs, &ok, &err), DS_OK);
+    cr_assert_eq(ok, 1);
+    cr_assert_eq(r[0].start, 14);
+    cr_assert_eq(lines[0], 3);
+    cr_assert_eq(recs[0], 1);
+    cr_assert_eq(r[2].end, sizeof s - 1);
+    close(fd);
+}
+
+/* A pseudo-random CSV of n rows: plain and quoted cells (with quotes,
+ * delimiters, LF and CRLF inside), CRLF or LF endings, blank lines. */
+static size_t random_csv(char *buf, size_t cap, unsigned seed, int rows)
+{
+    size_t n = 0;
+    unsigned x = seed * 2654435761u + 1;
+#define RND(m) ((x = x * 1103515245u + 12345u) >> 16) % (m)
+    for (int r = 0; r < rows && n + 200 < cap; r++) {
+        int cells = 1 + (int)RND(4);
+        for (int c = 0; c < cells; c++) {
+            if (c)
+                buf[n++] = ',';
+            if (RND(3) == 0) {
+                buf[n++] = '"';
+                int len = (int)RND(12);
+                for (int i = 0; i < len; i++) {
+                    static const char alpha[] = "ab,\n\"x@\r";
+                    char ch = alpha[RND(sizeof alpha - 1)];
+                    buf[n++] = ch;
+                    if (ch == '"')
+                        buf[n++] = '"';
+                }
+                buf[n++] = '"';
+            } else {
+                int len = (int)RND(8);
+                for (int i = 0; i < len; i++)
+                    buf[n++] = "abc0123@."[RND(9)];
+            }
+        }
+        if (RND(2))
+            buf[n++] = '\r';
+        buf[n++] = '\n';
+        if (RND(8) == 0)
+            buf[n++] = '\n';
+    }
+#undef RND
+    return n;
+}
+
+Test(split_csv, random_plain_csv)
+{
+    char buf[4096];
+    for (unsigned seed = 1; seed <= 40; seed++) {
+        size_t n = random_csv(buf, sizeof buf - 1, seed, 12);
+        buf[n] = 0;
+        cr_assert_eq(check_csv(buf, n), 1, "seed %u", seed);
+    }
+}
+
+Test(split_csv, random_bytes_cut_only_when_safe)
+{
+    /* any mix of the bytes that matter: where ds_split_csv says it can cut,
+     * the ranges read exactly like the whole file */
+    static const char alpha[] = "aaaaa,,,\n\n\"\"\r \t";
+    char buf[64];
+    unsigned x = 12345, cut = 0;
+    for (int t = 0; t < 1000; t++) {
+        size_t n = 8 + (x = x * 1103515245u + 12345u) % 40;
+        for (size_t i = 0; i < n; i++)
+            buf[i] = alpha[((x = x * 1103515245u + 12345u) >> 16) % (sizeof alpha - 1)];
+        buf[n] = 0;
+        cut += (unsigned)check_csv(buf, n);
+    }
+    cr_assert(cut > 40, "only %u of 1000 could be cut: the test would prove little", cut);
 }
 
 /* ---- sampling ----------------------------------------------------------------- */

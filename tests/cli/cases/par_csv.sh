@@ -1,0 +1,46 @@
+# -j 1, -j 2 and -j 4 on one CSV file read in record-aligned ranges
+# (--split-min 1 cuts any plain file): quoted cells holding newlines,
+# delimiters and escaped quotes, CRLF rows, blank lines, ragged rows and a
+# quote left open at the end sit on both sides of the range boundaries; the
+# findings (record and line numbers), the JSON report's counts and the exit
+# status are those of one whole-file read. A CSV that only libcsv's lenient
+# rules read (a quote inside an unquoted cell) is read whole, with the same
+# result. --shard K/N of the CSV: the union of the shards is the whole.
+R=$(pwd)
+cd "$TMP" || exit 9
+{
+    head -1 "$R/fixtures/demo/customers.csv"
+    for i in 1 2 3 4 5 6; do
+        tail -n +2 "$R/fixtures/demo/customers.csv"
+        printf '2001;Ann;Lee;"ann.lee@example.org\nsecond line; with ""quotes""";+33 6 12 34 56 78;;;;\r\n'
+        printf '\n2002;Bob;Ray;bob.ray@example.org;"+33 6 98 76 54 32"\r\n'
+        printf '2003;"Cy;\r\nCy";cy@example.org;;;;;;;;too;many\n'
+    done
+    printf '2004;Dee;Fox;"dee.fox@example.org never closed\n2005;x\n'
+} > big.csv
+sed 's/^2002;Bob;Ray/2002;Bob;R"ay/' big.csv > lenient.csv
+for f in big.csv lenient.csv; do
+    for j in 1 2 4; do
+        $DSAUDIT scan -j $j --split-min 1 --no-progress -f jsonl "$f" >out.$j 2>err.$j
+        echo "exit $?" >>err.$j
+        $DSAUDIT scan -j $j --split-min 1 --no-progress -f json "$f" 2>/dev/null |
+            grep -v '"arguments"' | sed 's/"elapsed[^,]*,//' >rep.$j
+    done
+    for j in 2 4; do
+        cmp -s out.1 out.$j && cmp -s err.1 err.$j && cmp -s rep.1 rep.$j &&
+            echo "$f: -j $j same as -j 1"
+    done
+    echo "$f: $(wc -l <out.1) findings, last on line $(tail -1 out.1 | sed 's/.*"line":\([0-9]*\).*/\1/')"
+    grep -o '"status": "[a-z]*", "records": [0-9]*' rep.1
+    grep -o '"ragged": [0-9]*' rep.1 | head -1
+    cat err.1
+done
+$DSAUDIT scan -j 1 --no-progress -f jsonl big.csv 2>/dev/null | sort >whole
+for n in 2 3; do
+    k=1
+    while [ $k -le $n ]; do
+        $DSAUDIT scan --shard $k/$n -j 2 --split-min 1 --no-progress -f jsonl big.csv 2>/dev/null
+        k=$((k + 1))
+    done | sort >union
+    [ -s whole ] && cmp -s whole union && echo "big.csv: $n shards at -j 2: union == whole"
+done
