@@ -51,6 +51,8 @@ typedef struct unit {
     ds_split_file *split;
     size_t range;
     ds_source_opts src_opts; /* with the range's line and record bases */
+    int part;                /* a range or a block: one part of a file, read with
+                              * src_opts; its error lines go to ferr */
     ds_buf ferr;             /* its first error lines, capped per file at emission */
     long file_err;           /* index in res.errors of the file's first error, or -1 */
 } unit;
@@ -97,6 +99,9 @@ struct scan_ctx {
     uint64_t shard_seq;    /* items of the expansion seen (--shard by file) */
     int shard_single;      /* --shard of one plain file: by byte ranges */
     uint64_t range_errs;   /* errors of the split file being emitted so far */
+    /* blocks of streams read by several workers, waiting for one */
+    struct block **bq;
+    size_t bq_cap, bq_head, bq_n;
 };
 
 static double now(void)
@@ -242,22 +247,29 @@ static void file_error(worker *w, const ds_error *err)
         ds_buf b = {0};
         ds_buf_printf(&b, "%s: %s", where, err->msg);
         f->error = b.data;
-        if (w->u->split)
+        if (w->u->part)
             w->u->file_err = (long)w->u->res.nerrors;
         res_add_error(&w->u->res, where, err->msg);
     }
     if (f->nerrors > MAX_ERRORS_PER_FILE)
         return;
-    if (w->u->split && !w->direct) /* emit() caps them over the whole file */
+    if (w->u->part && !w->direct) /* capped over the whole file when put together */
         ds_buf_printf(&w->u->ferr, "dsaudit: %s: %s\n", where, err->msg);
     else
         unit_message(w, where, err->msg);
 }
 
+static int producing(const worker *w, ds_format fmt, const ds_stream *st);
+static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st);
+
 static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream *st)
 {
     worker *w = ctx;
     scan_ctx *sc = w->sc;
+    if (producing(w, fmt, st)) {
+        produce(w, name, fmt, st);
+        return DS_OK;
+    }
     ds_file_result *f = res_new_file(&w->u->res, name);
     w->cur = f;
     f->format = fmt;
@@ -268,7 +280,7 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
     ds_source *src = NULL;
     const ds_scan_opts *o = sc->o;
     ds_status rc =
-        ds_source_open(st, fmt, w->u->split ? &w->u->src_opts : &sc->src_opts, &src, &err);
+        ds_source_open(st, fmt, w->u->part ? &w->u->src_opts : &sc->src_opts, &src, &err);
     if (rc != DS_OK) {
         file_error(w, &err);
         w->cur = NULL;
@@ -339,7 +351,7 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
     f->encoding = ds_stream_encoding(st);
     ds_source_close(src);
     ds_agg_set_hints(f->agg, sc->rs); /* SPEC §5.3 column-name hints */
-    if (f->nerrors > MAX_ERRORS_PER_FILE && !(w->u->split && !w->direct)) {
+    if (f->nerrors > MAX_ERRORS_PER_FILE && !(w->u->part && !w->direct)) {
         char msg[96];
         snprintf(msg, sizeof msg, "%llu more errors not shown",
                  (unsigned long long)(f->nerrors - MAX_ERRORS_PER_FILE));
@@ -374,6 +386,370 @@ static void on_error(void *ctx, const ds_error *err)
     const char *where = err->where[0] ? err->where : "-";
     res_add_error(&w->u->res, where, err->msg);
     unit_message(w, where, err->msg);
+}
+
+/* ---- one stream read by several workers, in blocks ---------------------------
+ *
+ * A JSONL or text stream that is not a plain file (decompressed data, an
+ * archive member, stdin) cannot be cut in byte ranges beforehand. Its worker,
+ * the producer, reads it and cuts it in blocks of about BLOCK_SIZE bytes
+ * ending on a line end, counting their lines and records so that each block
+ * is numbered as in one read, and queues them: idle workers take blocks
+ * before units, and the producer scans those nobody took. It folds the
+ * blocks' results into its file in order, as emit() folds ranges, with
+ * 2 blocks per worker in flight at most (memory: a few MB). A line longer
+ * than BLOCK_MAX ends the cutting: the producer reads the rest itself. Not
+ * with --max-records or --max-time-per-file, which stop a read part-way. */
+
+#define BLOCK_SIZE block_size()
+#define BLOCK_MAX (16 * block_size())
+
+/* 1 MiB; DSAUDIT_TEST_BLOCK=BYTES makes blocks tiny for the tests, so that
+ * small inputs cross many block ends and a long line the fallback, and
+ * produce() then says how many blocks it cut (tests check it was used). */
+static size_t block_size(void)
+{
+    static size_t size;
+    if (!size) {
+        const char *e = getenv("DSAUDIT_TEST_BLOCK");
+        long v = e ? atol(e) : 0;
+        size = v >= 1 && v <= (1L << 30) ? (size_t)v : (size_t)1 << 20;
+    }
+    return size;
+}
+
+enum { B_QUEUED, B_TAKEN, B_DONE };
+
+typedef struct block {
+    unsigned char *data;
+    size_t len, cap;
+    const char *name;
+    ds_format fmt;
+    ds_stream *st; /* the producer's inline read of the rest, or NULL: data */
+    unit sub;      /* its results */
+    int state;     /* under sc->mu */
+} block;
+
+static int producing(const worker *w, ds_format fmt, const ds_stream *st)
+{
+    const scan_ctx *sc = w->sc;
+    return sc->nworkers >= 2 && !w->u->part && !w->direct &&
+           (fmt == DS_FORMAT_JSONL || fmt == DS_FORMAT_TEXT) && !ds_stream_is_file(st) &&
+           !sc->o->max_records && !(sc->o->max_time_per_file > 0);
+}
+
+/* Scan block b into b->sub (any worker, the producer included). */
+static void scan_block(worker *w, block *b)
+{
+    unit *saved = w->u;
+    ds_file_result *saved_cur = w->cur;
+    w->u = &b->sub;
+    if (b->st) {
+        on_input(w, b->name, b->fmt, b->st);
+    } else {
+        ds_stream_opts so = w->sc->walk_opts.stream;
+        so.decode = 0; /* the producer's stream decoded it */
+        ds_stream *st = NULL;
+        ds_error err;
+        ds_error_clear(&err);
+        ds_stream_open_mem(b->data, b->len, b->name, &so, &st, &err);
+        on_input(w, b->name, b->fmt, st);
+        ds_stream_close(st);
+    }
+    w->u = saved;
+    w->cur = saved_cur;
+}
+
+/* The producer's spare block buffers: reused, so that a block costs neither
+ * page faults nor a copy while it grows. */
+typedef struct bufpool {
+    ds_buf spare[8];
+    size_t n;
+} bufpool;
+
+static ds_buf pool_get(bufpool *p)
+{
+    ds_buf b = {0};
+    if (p->n)
+        b = p->spare[--p->n];
+    b.len = 0;
+    ds_buf_reserve(&b, BLOCK_SIZE + (BLOCK_SIZE >> 2));
+    return b;
+}
+
+static void pool_put(bufpool *p, block *b)
+{
+    ds_buf buf = {(char *)b->data, 0, b->cap};
+    b->data = NULL;
+    if (buf.cap <= 2 * BLOCK_SIZE && p->n < sizeof p->spare / sizeof *p->spare)
+        p->spare[p->n++] = buf;
+    else
+        ds_buf_free(&buf);
+}
+
+static void block_free(block *b)
+{
+    free(b->data);
+    ds_scan_result_free(&b->sub.res);
+    ds_buf_free(&b->sub.out);
+    ds_buf_free(&b->sub.err);
+    ds_buf_free(&b->sub.ferr);
+    if (b->sub.spill)
+        fclose(b->sub.spill);
+    free(b);
+}
+
+/* Fold block b's results into the producer's unit and file f, in order;
+ * *errs: errors of the file so far (the first MAX_ERRORS_PER_FILE are
+ * shown). */
+static void fold_block(worker *w, ds_file_result *f, block *b, uint64_t *errs)
+{
+    unit *u = w->u, *s = &b->sub;
+    if (s->spill) {
+        rewind(s->spill);
+        char tmp[65536];
+        size_t n;
+        while ((n = fread(tmp, 1, sizeof tmp, s->spill)) > 0) {
+            ds_buf_append(&u->out, tmp, n);
+            unit_flush_out(w, 0);
+        }
+    }
+    ds_buf_append(&u->out, s->out.data, s->out.len);
+    unit_flush_out(w, 0);
+    const char *p = s->ferr.data, *end = p ? p + s->ferr.len : NULL;
+    uint64_t shown = *errs < MAX_ERRORS_PER_FILE ? *errs : MAX_ERRORS_PER_FILE;
+    while (p && p < end && shown < MAX_ERRORS_PER_FILE) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        ds_buf_append(&u->err, p, n);
+        p += n;
+        shown++;
+    }
+    ds_file_result *sf = s->res.nfiles ? &s->res.files[0] : NULL;
+    if (sf) {
+        *errs += sf->nerrors;
+        if (f->error && s->file_err >= 0 && (size_t)s->file_err < s->res.nerrors) {
+            /* the file's first error came from an earlier block */
+            ds_message *m = &s->res.errors[s->file_err];
+            free(m->where);
+            free(m->msg);
+            memmove(m, m + 1, (s->res.nerrors - (size_t)s->file_err - 1) * sizeof *m);
+            s->res.nerrors--;
+        }
+        ds_sched_merge_file(f, sf);
+    }
+    for (size_t i = 0; i < s->res.nerrors; i++) {
+        u->res.errors = ds_xgrow(u->res.errors, &u->res.ecap, u->res.nerrors + 1,
+                                 sizeof *u->res.errors);
+        u->res.errors[u->res.nerrors++] = s->res.errors[i];
+    }
+    s->res.nerrors = 0;
+    u->res.findings += s->res.findings;
+    u->res.failing += s->res.failing;
+    u->res.baselined += s->res.baselined;
+    if (s->res.highest > u->res.highest)
+        u->res.highest = s->res.highest;
+    if (s->res.incomplete)
+        u->res.incomplete = 1;
+}
+
+/* Take b out of the queue (other producers' blocks stay); lock held. */
+static void unqueue(scan_ctx *sc, block *b)
+{
+    for (size_t i = 0; i < sc->bq_n; i++) {
+        if (sc->bq[(sc->bq_head + i) % sc->bq_cap] != b)
+            continue;
+        for (size_t k = i; k + 1 < sc->bq_n; k++)
+            sc->bq[(sc->bq_head + k) % sc->bq_cap] = sc->bq[(sc->bq_head + k + 1) % sc->bq_cap];
+        sc->bq_n--;
+        return;
+    }
+}
+
+/* The blocks in flight, oldest first: fl[(head + i) % cap], i < n. */
+typedef struct inflight {
+    block **fl;
+    size_t cap, head, n;
+} inflight;
+
+/* Retire the oldest block in flight: while a helper scans it, scan the
+ * next ones nobody took; then fold it and free it. */
+static void retire_block(worker *w, ds_file_result *f, inflight *q, uint64_t *errs,
+                         bufpool *pool)
+{
+    scan_ctx *sc = w->sc;
+    block *b = q->fl[q->head];
+    pthread_mutex_lock(&sc->mu);
+    while (b->state != B_DONE) {
+        block *mine = b->state == B_QUEUED ? b : NULL;
+        for (size_t i = 1; i < q->n && !mine; i++) {
+            block *o = q->fl[(q->head + i) % q->cap];
+            if (o->state == B_QUEUED)
+                mine = o;
+        }
+        if (!mine) {
+            pthread_cond_wait(&sc->cv_done, &sc->mu);
+            continue;
+        }
+        unqueue(sc, mine);
+        mine->state = B_TAKEN;
+        pthread_mutex_unlock(&sc->mu);
+        scan_block(w, mine);
+        pthread_mutex_lock(&sc->mu);
+        mine->state = B_DONE;
+    }
+    pthread_mutex_unlock(&sc->mu);
+    q->head = (q->head + 1) % q->cap;
+    q->n--;
+    w->cur = f;
+    fold_block(w, f, b, errs);
+    pool_put(pool, b);
+    block_free(b);
+}
+
+typedef struct rest_src {
+    ds_buf *pend;
+    int given;
+    ds_stream *st;
+} rest_src;
+
+/* The inline read: the bytes already read, then the rest of the stream. */
+static ds_status rest_read(void *ctx, const unsigned char **data, size_t *len, ds_error *err)
+{
+    rest_src *r = ctx;
+    if (!r->given) {
+        r->given = 1;
+        if (r->pend->len) {
+            *data = (const unsigned char *)r->pend->data;
+            *len = r->pend->len;
+            return DS_OK;
+        }
+    }
+    return ds_stream_next(r->st, data, len, err);
+}
+
+static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
+{
+    scan_ctx *sc = w->sc;
+    ds_file_result *f = res_new_file(&w->u->res, name);
+    f->format = fmt;
+    f->agg = ds_agg_new();
+    inflight q = {NULL, 2 * (size_t)sc->nworkers, 0, 0};
+    q.fl = ds_xcalloc(q.cap, sizeof *q.fl);
+    bufpool pool = {.n = 0};
+    ds_buf pend = pool_get(&pool);
+    uint64_t lines = 0, recs = 0, errs = 0, nblocks = 0;
+    ds_error err;
+    ds_error_clear(&err);
+    int eof = 0, failed = 0, inline_rest = 0;
+    while (!eof && !inline_rest) {
+        const unsigned char *d;
+        size_t n;
+        ds_status rc = ds_stream_next(st, &d, &n, &err);
+        if (rc == DS_OK)
+            ds_buf_append(&pend, d, n);
+        else
+            eof = 1, failed = rc != DS_DONE;
+        while (pend.len >= BLOCK_SIZE || (eof && pend.len)) {
+            size_t cut = pend.len;
+            if (!eof || failed || pend.len > BLOCK_SIZE) {
+                /* whole lines, at most BLOCK_SIZE bytes of them, or one
+                 * longer line (a read error loses the line it cut) */
+                size_t lim = pend.len < BLOCK_SIZE ? pend.len : BLOCK_SIZE;
+                const char *nl = memrchr(pend.data, '\n', lim);
+                if (!nl && lim < pend.len)
+                    nl = memchr(pend.data + lim, '\n', pend.len - lim);
+                if (!nl && !eof && pend.len >= BLOCK_MAX) {
+                    inline_rest = 1;
+                    break;
+                }
+                if (!nl && !(eof && !failed))
+                    break;
+                cut = nl ? (size_t)(nl - pend.data) + 1 : pend.len;
+            }
+            block *b = ds_xcalloc(1, sizeof *b);
+            b->name = name;
+            b->fmt = fmt;
+            b->len = cut;
+            b->data = (unsigned char *)pend.data;
+            b->cap = pend.cap;
+            ds_buf tail = pool_get(&pool);
+            ds_buf_append(&tail, pend.data + cut, pend.len - cut);
+            pend = tail;
+            uint64_t l, r;
+            ds_split_count_mem(b->data, b->len, fmt, &l, &r);
+            b->sub.part = 1;
+            b->sub.file_err = -1;
+            b->sub.src_opts = sc->src_opts;
+            b->sub.src_opts.line_base = lines;
+            b->sub.src_opts.record_base = recs;
+            lines += l;
+            recs += r;
+            nblocks++;
+            if (q.n == q.cap)
+                retire_block(w, f, &q, &errs, &pool);
+            q.fl[(q.head + q.n++) % q.cap] = b;
+            pthread_mutex_lock(&sc->mu);
+            if (sc->bq_n == sc->bq_cap) {
+                size_t cap = sc->bq_cap ? 2 * sc->bq_cap : 16;
+                block **nq = ds_xcalloc(cap, sizeof *nq);
+                for (size_t i = 0; i < sc->bq_n; i++)
+                    nq[i] = sc->bq[(sc->bq_head + i) % sc->bq_cap];
+                free(sc->bq);
+                sc->bq = nq;
+                sc->bq_cap = cap;
+                sc->bq_head = 0;
+            }
+            sc->bq[(sc->bq_head + sc->bq_n++) % sc->bq_cap] = b;
+            pthread_cond_signal(&sc->cv_work);
+            pthread_mutex_unlock(&sc->mu);
+        }
+    }
+    while (q.n)
+        retire_block(w, f, &q, &errs, &pool);
+    free(q.fl);
+    if (inline_rest) {
+        /* a line longer than BLOCK_MAX: the rest in one read, here */
+        rest_src rs = {&pend, 0, st};
+        block *b = ds_xcalloc(1, sizeof *b);
+        b->name = name;
+        b->fmt = fmt;
+        b->sub.part = 1;
+        b->sub.file_err = -1;
+        b->sub.src_opts = sc->src_opts;
+        b->sub.src_opts.line_base = lines;
+        b->sub.src_opts.record_base = recs;
+        ds_stream_opts so = sc->walk_opts.stream;
+        so.decode = 0;
+        ds_stream_open_fn(rest_read, NULL, &rs, name, &so, &b->st, &err);
+        scan_block(w, b);
+        ds_stream_close(b->st);
+        w->cur = f;
+        fold_block(w, f, b, &errs);
+        block_free(b);
+    }
+    ds_buf_free(&pend);
+    while (pool.n)
+        ds_buf_free(&pool.spare[--pool.n]);
+    w->cur = f;
+    if (failed)
+        file_error(w, &err);
+    f->bytes = ds_stream_offset(st);
+    f->encoding = ds_stream_encoding(st);
+    ds_agg_set_hints(f->agg, sc->rs);
+    if (f->nerrors > MAX_ERRORS_PER_FILE) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%llu more errors not shown",
+                 (unsigned long long)(f->nerrors - MAX_ERRORS_PER_FILE));
+        unit_message(w, f->name, msg);
+    }
+    if (getenv("DSAUDIT_TEST_BLOCK")) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "test: read in %llu blocks%s", (unsigned long long)nblocks,
+                 inline_rest ? " and the rest in one piece" : "");
+        unit_message(w, f->name, msg);
+    }
+    w->cur = NULL;
 }
 
 static void scan_unit(worker *w, unit *u)
@@ -509,8 +885,21 @@ static void *worker_main(void *arg)
     scan_ctx *sc = w->sc;
     pthread_mutex_lock(&sc->mu);
     for (;;) {
-        while (sc->taken == sc->added && !sc->closing)
+        while (sc->taken == sc->added && !sc->bq_n && !sc->closing)
             pthread_cond_wait(&sc->cv_work, &sc->mu);
+        if (sc->bq_n) {
+            /* a block of a stream another worker reads: before new units */
+            block *b = sc->bq[sc->bq_head];
+            sc->bq_head = (sc->bq_head + 1) % sc->bq_cap;
+            sc->bq_n--;
+            b->state = B_TAKEN;
+            pthread_mutex_unlock(&sc->mu);
+            scan_block(w, b);
+            pthread_mutex_lock(&sc->mu);
+            b->state = B_DONE;
+            pthread_cond_broadcast(&sc->cv_done);
+            continue;
+        }
         if (sc->taken == sc->added)
             break;
         unit *u = sc->ring[sc->taken % sc->cap];
@@ -650,6 +1039,7 @@ static int submit_ranges(scan_ctx *sc, const char *path)
         u->path = ds_xstrdup(path);
         u->split = sf;
         u->range = k;
+        u->part = 1;
         u->file_err = -1;
         submit(sc, u);
     }
@@ -855,6 +1245,7 @@ int ds_cmd_scan(int argc, char **argv)
         sc.cap = (size_t)jobs * 4;
         sc.ring = ds_xcalloc(sc.cap, sizeof *sc.ring);
         sc.workers = ds_xcalloc(jobs, sizeof *sc.workers);
+        (void)block_size(); /* read once, before the workers */
         for (unsigned i = 0; i < jobs; i++) {
             if (!new_detector(&sc, &sc.workers[i]))
                 break;
@@ -886,6 +1277,7 @@ int ds_cmd_scan(int argc, char **argv)
         }
         free(sc.workers);
         free(sc.ring);
+        free(sc.bq);
         pthread_mutex_destroy(&sc.mu);
         pthread_cond_destroy(&sc.cv_work);
         pthread_cond_destroy(&sc.cv_done);

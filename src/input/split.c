@@ -101,6 +101,28 @@ int ds_split_format_ok(ds_format fmt)
     return fmt == DS_FORMAT_JSONL || fmt == DS_FORMAT_TEXT || fmt == DS_FORMAT_CSV;
 }
 
+void ds_split_count_mem(const unsigned char *p, size_t n, ds_format fmt, uint64_t *lines,
+                        uint64_t *records)
+{
+    const unsigned char *e = p + n;
+    uint64_t nl = 0, recs = 0;
+    while (p < e) {
+        const unsigned char *q = memchr(p, '\n', (size_t)(e - p));
+        const unsigned char *end = q ? q : e;
+        if (fmt == DS_FORMAT_JSONL) {
+            while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+                p++;
+            recs += p < end;
+        } else {
+            recs++; /* text: every line, blank ones too */
+        }
+        nl += q != NULL;
+        p = q ? q + 1 : e;
+    }
+    *lines = nl;
+    *records = recs;
+}
+
 /* ---- CSV -------------------------------------------------------------------- */
 
 /* The offset of the first '\n', '\r' or '"' in [p, e), or e - p. */

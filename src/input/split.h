@@ -49,6 +49,12 @@ ds_status ds_split_ranges(int fd, uint64_t size, size_t n, ds_range *out, ds_err
 ds_status ds_split_count(int fd, uint64_t start, uint64_t end, ds_format fmt, uint64_t *lines,
                          uint64_t *records, ds_error *err);
 
+/* Lines and records of a buffer that starts at a record start and ends just
+ * after a '\n' or at the end of the input, counted as ds_split_count does
+ * (JSONL or text). */
+void ds_split_count_mem(const unsigned char *p, size_t n, ds_format fmt, uint64_t *lines,
+                        uint64_t *records);
+
 /* Formats a file of which can be cut in ranges: JSONL and text (records
  * are lines) and CSV (ds_split_csv). */
 int ds_split_format_ok(ds_format fmt);

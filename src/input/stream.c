@@ -393,6 +393,11 @@ ds_status ds_stream_peek(ds_stream *s, size_t want, const unsigned char **data, 
     return DS_OK;
 }
 
+int ds_stream_is_file(const ds_stream *s)
+{
+    return s->kind == SRC_FD;
+}
+
 const char *ds_stream_name(const ds_stream *s)
 {
     return s->name;

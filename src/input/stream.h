@@ -71,6 +71,11 @@ ds_status ds_stream_peek(ds_stream *s, size_t want, const unsigned char **data, 
 
 const char *ds_stream_name(const ds_stream *s);
 
+/* 1 when s reads a file descriptor (ds_stream_open_fd*): a plain file, which
+ * can be cut in byte ranges; 0 for memory and producer streams (archive
+ * members, decompressed data, stdin). */
+int ds_stream_is_file(const ds_stream *s);
+
 /* Decoded bytes handed out so far. */
 uint64_t ds_stream_offset(const ds_stream *s);
 

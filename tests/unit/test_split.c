@@ -133,6 +133,33 @@ Test(split, count_lines_and_records)
     close(fd);
 }
 
+Test(split, count_mem_agrees_with_count)
+{
+    static const char s[] = "{\"a\":1}\n\n   \r\n{broken\n \t{\"b\":2}\r\nlast line";
+    size_t len = sizeof s - 1;
+    int fd = tmp_file(s, len);
+    static const ds_format fmts[] = {DS_FORMAT_JSONL, DS_FORMAT_TEXT};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t cut = 0; cut <= len; cut++) {
+            if (cut && s[cut - 1] != '\n' && cut != len)
+                continue; /* buffers end on a line end or at the end */
+            uint64_t l1, r1, l2, r2;
+            ds_error err;
+            cr_assert_eq(ds_split_count(fd, 0, cut, fmts[k], &l1, &r1, &err), DS_OK);
+            ds_split_count_mem((const unsigned char *)s, cut, fmts[k], &l2, &r2);
+            cr_assert_eq(l1, l2, "%s, %zu bytes", ds_format_name(fmts[k]), cut);
+            cr_assert_eq(r1, r2, "%s, %zu bytes", ds_format_name(fmts[k]), cut);
+        }
+    uint64_t l, r;
+    ds_split_count_mem((const unsigned char *)s, len, DS_FORMAT_JSONL, &l, &r);
+    cr_assert_eq(l, 5);
+    cr_assert_eq(r, 4);
+    ds_split_count_mem((const unsigned char *)s, len, DS_FORMAT_TEXT, &l, &r);
+    cr_assert_eq(l, 5);
+    cr_assert_eq(r, 6);
+    close(fd);
+}
+
 /* Dump [start, end) of fd read as fmt with the given bases (util.h format). */
 static void dump_range_csv(ds_buf *out, int fd, uint64_t start, uint64_t end, ds_format fmt,
                            uint64_t lb, uint64_t rb, size_t chunk, const ds_csv_dialect *csv)
