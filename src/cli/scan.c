@@ -412,7 +412,7 @@ static size_t block_size(void)
     static size_t size;
     if (!size) {
         const char *e = getenv("DSAUDIT_TEST_BLOCK");
-        long v = e ? atol(e) : 0;
+        long v = e ? strtol(e, NULL, 10) : 0;
         size = v >= 1 && v <= (1L << 30) ? (size_t)v : (size_t)1 << 20;
     }
     return size;
@@ -583,7 +583,8 @@ static void retire_block(worker *w, ds_file_result *f, inflight *q, uint64_t *er
     while (b->state != B_DONE) {
         block *mine = b->state == B_QUEUED ? b : NULL;
         for (size_t i = 1; i < q->n && !mine; i++) {
-            block *o = q->fl[(q->head + i) % q->cap];
+            size_t at = q->head + i;
+            block *o = q->fl[at < q->cap ? at : at - q->cap];
             if (o->state == B_QUEUED)
                 mine = o;
         }
@@ -599,7 +600,7 @@ static void retire_block(worker *w, ds_file_result *f, inflight *q, uint64_t *er
         mine->state = B_DONE;
     }
     pthread_mutex_unlock(&sc->mu);
-    q->head = (q->head + 1) % q->cap;
+    q->head = q->head + 1 < q->cap ? q->head + 1 : 0;
     q->n--;
     w->cur = f;
     fold_block(w, f, b, errs);
@@ -634,7 +635,7 @@ static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
     ds_file_result *f = res_new_file(&w->u->res, name);
     f->format = fmt;
     f->agg = ds_agg_new();
-    inflight q = {NULL, 2 * (size_t)sc->nworkers, 0, 0};
+    inflight q = {NULL, 2 * (size_t)(sc->nworkers ? sc->nworkers : 1), 0, 0};
     q.fl = ds_xcalloc(q.cap, sizeof *q.fl);
     bufpool pool = {.n = 0};
     ds_buf pend = pool_get(&pool);
@@ -646,10 +647,12 @@ static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
         const unsigned char *d;
         size_t n;
         ds_status rc = ds_stream_next(st, &d, &n, &err);
-        if (rc == DS_OK)
+        if (rc == DS_OK) {
             ds_buf_append(&pend, d, n);
-        else
-            eof = 1, failed = rc != DS_DONE;
+        } else {
+            eof = 1;
+            failed = rc != DS_DONE;
+        }
         while (pend.len >= BLOCK_SIZE || (eof && pend.len)) {
             size_t cut = pend.len;
             if (!eof || failed || pend.len > BLOCK_SIZE) {
@@ -688,7 +691,8 @@ static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
             nblocks++;
             if (q.n == q.cap)
                 retire_block(w, f, &q, &errs, &pool);
-            q.fl[(q.head + q.n++) % q.cap] = b;
+            size_t at = q.head + q.n++;
+            q.fl[at < q.cap ? at : at - q.cap] = b;
             pthread_mutex_lock(&sc->mu);
             if (sc->bq_n == sc->bq_cap) {
                 size_t cap = sc->bq_cap ? 2 * sc->bq_cap : 16;
