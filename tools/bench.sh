@@ -110,15 +110,20 @@ for f in web.jsonl dense.csv; do
     rz=$mbs
     run "dsaudit scan -j1 $f.zst" "$n" "$DSAUDIT" scan -j1 --no-progress "$P.zst"
     dz=$mbs
+    run "dsaudit scan -j$JOBS $f.zst (blocks)" "$n" "$DSAUDIT" scan -j"$JOBS" --no-progress "$P.zst"
+    dzn=$mbs
     t=${f%.*}.tar.gz
     run "bsdtar -xOf $t" "$n" bsdtar -xOf "$DIR/$t"
     rt=$mbs
     run "dsaudit scan -j1 $t" "$n" "$DSAUDIT" scan -j1 --no-progress "$DIR/$t"
     dt=$mbs
+    run "dsaudit scan -j$JOBS $t (blocks)" "$n" "$DSAUDIT" scan -j"$JOBS" --no-progress "$DIR/$t"
+    dtn=$mbs
     summary="$summary
 $f: dsaudit -j1 $d1 MB/s, -j$JOBS $dn MB/s (x$(ratio "$dn" "$d1"))"
     [ -n "$ref_rg" ] && summary="$summary, $(ratio "$d1" "$ref_rg") x rg"
-    summary="$summary; .zst $(ratio "$dz" "$rz") x zstd -dc; .tar.gz $(ratio "$dt" "$rt") x bsdtar -xOf"
+    summary="$summary; .zst $(ratio "$dz" "$rz") x zstd -dc; .tar.gz $(ratio "$dt" "$rt") x bsdtar -xOf
+$f: -j$JOBS on one stream: .zst $dzn MB/s (x$(ratio "$dzn" "$dz"), $(ratio "$dzn" "$rz") x zstd -dc), .tar.gz $dtn MB/s (x$(ratio "$dtn" "$dt"), $(ratio "$dtn" "$rt") x bsdtar -xOf)"
 done
 
 if [ "$BIG_MB" -gt 0 ]; then
