@@ -390,15 +390,18 @@ static void on_error(void *ctx, const ds_error *err)
 
 /* ---- one stream read by several workers, in blocks ---------------------------
  *
- * A JSONL or text stream that is not a plain file (decompressed data, an
- * archive member, stdin) cannot be cut in byte ranges beforehand. Its worker,
- * the producer, reads it and cuts it in blocks of about BLOCK_SIZE bytes
- * ending on a line end, counting their lines and records so that each block
+ * A JSONL, text or CSV stream that is not a plain file (decompressed data,
+ * an archive member, stdin) cannot be cut in byte ranges beforehand. Its
+ * worker, the producer, reads it and cuts it in blocks of about BLOCK_SIZE
+ * bytes ending on a record end (CSV: a newline outside quotes, by
+ * ds_split_csv_buf, the dialect read first from the first
+ * DS_CSV_SNIFF_BYTES), counting their lines and records so that each block
  * is numbered as in one read, and queues them: idle workers take blocks
  * before units, and the producer scans those nobody took. It folds the
  * blocks' results into its file in order, as emit() folds ranges, with
  * 2 blocks per worker in flight at most (memory: a few MB). A line longer
- * than BLOCK_MAX ends the cutting: the producer reads the rest itself. Not
+ * than BLOCK_MAX, or CSV that only lenient parsing reads, ends the cutting:
+ * the producer reads the rest itself. Not
  * with --max-records or --max-time-per-file, which stop a read part-way. */
 
 #define BLOCK_SIZE block_size()
@@ -434,7 +437,8 @@ static int producing(const worker *w, ds_format fmt, const ds_stream *st)
 {
     const scan_ctx *sc = w->sc;
     return sc->nworkers >= 2 && !w->u->part && !w->direct &&
-           (fmt == DS_FORMAT_JSONL || fmt == DS_FORMAT_TEXT) && !ds_stream_is_file(st) &&
+           (fmt == DS_FORMAT_JSONL || fmt == DS_FORMAT_TEXT || fmt == DS_FORMAT_CSV) &&
+           !ds_stream_is_file(st) &&
            !sc->o->max_records && !(sc->o->max_time_per_file > 0);
 }
 
@@ -612,9 +616,11 @@ typedef struct rest_src {
     ds_buf *pend;
     int given;
     ds_stream *st;
+    const ds_error *failed; /* the stream's read error, if it had one */
 } rest_src;
 
-/* The inline read: the bytes already read, then the rest of the stream. */
+/* The inline read: the bytes already read, then the rest of the stream (or
+ * the error it ended on). */
 static ds_status rest_read(void *ctx, const unsigned char **data, size_t *len, ds_error *err)
 {
     rest_src *r = ctx;
@@ -626,20 +632,157 @@ static ds_status rest_read(void *ctx, const unsigned char **data, size_t *len, d
             return DS_OK;
         }
     }
+    if (r->failed) {
+        *err = *r->failed;
+        return err->status;
+    }
     return ds_stream_next(r->st, data, len, err);
+}
+
+/* The producer's reading of one stream. */
+typedef struct producer {
+    worker *w;
+    const char *name;
+    ds_format fmt;
+    ds_file_result *f;
+    inflight q;
+    bufpool pool;
+    uint64_t lines, recs, errs, nblocks;
+    ds_csv_dialect csv; /* CSV: read from the first bytes */
+    int have_csv;
+} producer;
+
+/* A new block of the producer's stream: [0, len) of buf, which it takes,
+ * holding `lines` lines and `recs` records; queued for any worker. */
+static block *new_block(producer *pr, ds_buf *buf, uint64_t lines, uint64_t recs)
+{
+    scan_ctx *sc = pr->w->sc;
+    block *b = ds_xcalloc(1, sizeof *b);
+    b->name = pr->name;
+    b->fmt = pr->fmt;
+    b->data = (unsigned char *)buf->data;
+    b->len = buf->len;
+    b->cap = buf->cap;
+    *buf = (ds_buf){0};
+    b->sub.part = 1;
+    b->sub.file_err = -1;
+    b->sub.src_opts = sc->src_opts;
+    b->sub.src_opts.line_base = pr->lines;
+    b->sub.src_opts.record_base = pr->recs;
+    b->sub.src_opts.csv_preset = pr->have_csv ? &pr->csv : NULL;
+    pr->lines += lines;
+    pr->recs += recs;
+    pr->nblocks++;
+    return b;
+}
+
+static void queue_block(producer *pr, block *b)
+{
+    scan_ctx *sc = pr->w->sc;
+    if (pr->q.n == pr->q.cap)
+        retire_block(pr->w, pr->f, &pr->q, &pr->errs, &pr->pool);
+    size_t at = pr->q.head + pr->q.n++;
+    pr->q.fl[at < pr->q.cap ? at : at - pr->q.cap] = b;
+    pthread_mutex_lock(&sc->mu);
+    if (sc->bq_n == sc->bq_cap) {
+        size_t cap = sc->bq_cap ? 2 * sc->bq_cap : 16;
+        block **nq = ds_xcalloc(cap, sizeof *nq);
+        for (size_t i = 0; i < sc->bq_n; i++)
+            nq[i] = sc->bq[(sc->bq_head + i) % sc->bq_cap];
+        free(sc->bq);
+        sc->bq = nq;
+        sc->bq_cap = cap;
+        sc->bq_head = 0;
+    }
+    sc->bq[(sc->bq_head + sc->bq_n++) % sc->bq_cap] = b;
+    pthread_cond_signal(&sc->cv_work);
+    pthread_mutex_unlock(&sc->mu);
+}
+
+/* CSV: the dialect of the stream, from its first bytes in pend (at least
+ * the sniffing sample, or all of it). 0 when the first row does not end in
+ * them: the stream is then read in one piece. */
+static int csv_dialect_pend(producer *pr, const ds_buf *pend, int eof)
+{
+    ds_stream_opts so = pr->w->sc->walk_opts.stream;
+    so.decode = 0;
+    ds_stream *st = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    ds_stream_open_mem(pend->data, pend->len, pr->name, &so, &st, &err);
+    int ok = ds_csv_dialect_read(st, &pr->w->sc->src_opts, &pr->csv, &err) == DS_OK;
+    ds_stream_close(st);
+    if (ok && !pr->csv.width_known && !eof) {
+        ds_csv_dialect_free(&pr->csv);
+        ok = 0;
+    }
+    pr->have_csv = ok;
+    return ok;
+}
+
+/* Where the next block of pend ends: 1 with *cut and the block's lines and
+ * records, 0 when more bytes are needed, -1 when the rest must be read in
+ * one piece. */
+static int next_cut(producer *pr, const ds_buf *pend, int eof, int failed, size_t *cut,
+                    uint64_t *lines, uint64_t *recs)
+{
+    const unsigned char *p = (const unsigned char *)pend->data;
+    size_t n = pend->len;
+    if (eof && !failed && n <= BLOCK_SIZE) {
+        *cut = n; /* the last block: no count needed after it */
+        *lines = *recs = 0;
+        return 1;
+    }
+    if (pr->fmt == DS_FORMAT_CSV) {
+        uint64_t rows = 0;
+        int r = ds_split_csv_buf(p, n, pr->csv.delim, BLOCK_SIZE, cut, lines, &rows);
+        if (r == 1 && pr->nblocks == 0 && pr->csv.header) {
+            if (!rows)
+                return -1; /* blank lines only: the header row is further */
+            rows--;        /* the header row is no record */
+        }
+        *recs = rows;
+        if (r == 0 && eof && !failed) {
+            *cut = n;
+            return 1;
+        }
+        if (r == -1 && eof && !failed) {
+            *cut = n; /* the rest is one block anyway */
+            return 1;
+        }
+        if (r == 0 && (failed || n < BLOCK_MAX))
+            return 0;
+        return r == 0 ? -1 : r;
+    }
+    /* whole lines, at most BLOCK_SIZE bytes of them, or one longer line (a
+     * read error loses the line it cut) */
+    size_t lim = n < BLOCK_SIZE ? n : BLOCK_SIZE;
+    const char *nl = memrchr(p, '\n', lim);
+    if (!nl && lim < n)
+        nl = memchr(p + lim, '\n', n - lim);
+    if (!nl) {
+        if (eof && !failed) {
+            *cut = n;
+            *lines = *recs = 0;
+            return 1;
+        }
+        return !eof && n >= BLOCK_MAX ? -1 : 0;
+    }
+    *cut = (size_t)((const unsigned char *)nl - p) + 1;
+    ds_split_count_mem(p, *cut, pr->fmt, lines, recs);
+    return 1;
 }
 
 static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
 {
     scan_ctx *sc = w->sc;
-    ds_file_result *f = res_new_file(&w->u->res, name);
-    f->format = fmt;
-    f->agg = ds_agg_new();
-    inflight q = {NULL, 2 * (size_t)(sc->nworkers ? sc->nworkers : 1), 0, 0};
-    q.fl = ds_xcalloc(q.cap, sizeof *q.fl);
-    bufpool pool = {.n = 0};
-    ds_buf pend = pool_get(&pool);
-    uint64_t lines = 0, recs = 0, errs = 0, nblocks = 0;
+    producer pr = {.w = w, .name = name, .fmt = fmt};
+    pr.f = res_new_file(&w->u->res, name);
+    pr.f->format = fmt;
+    pr.f->agg = ds_agg_new();
+    pr.q.cap = 2 * (size_t)(sc->nworkers ? sc->nworkers : 1);
+    pr.q.fl = ds_xcalloc(pr.q.cap, sizeof *pr.q.fl);
+    ds_buf pend = pool_get(&pr.pool);
     ds_error err;
     ds_error_clear(&err);
     int eof = 0, failed = 0, inline_rest = 0;
@@ -653,88 +796,52 @@ static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
             eof = 1;
             failed = rc != DS_DONE;
         }
+        if (fmt == DS_FORMAT_CSV && !pr.have_csv) {
+            if (pend.len <= DS_CSV_SNIFF_BYTES && !eof)
+                continue;
+            if (!csv_dialect_pend(&pr, &pend, eof)) {
+                inline_rest = 1;
+                break;
+            }
+        }
         while (pend.len >= BLOCK_SIZE || (eof && pend.len)) {
-            size_t cut = pend.len;
-            if (!eof || failed || pend.len > BLOCK_SIZE) {
-                /* whole lines, at most BLOCK_SIZE bytes of them, or one
-                 * longer line (a read error loses the line it cut) */
-                size_t lim = pend.len < BLOCK_SIZE ? pend.len : BLOCK_SIZE;
-                const char *nl = memrchr(pend.data, '\n', lim);
-                if (!nl && lim < pend.len)
-                    nl = memchr(pend.data + lim, '\n', pend.len - lim);
-                if (!nl && !eof && pend.len >= BLOCK_MAX) {
-                    inline_rest = 1;
-                    break;
-                }
-                if (!nl && !(eof && !failed))
-                    break;
-                cut = nl ? (size_t)(nl - pend.data) + 1 : pend.len;
-            }
-            block *b = ds_xcalloc(1, sizeof *b);
-            b->name = name;
-            b->fmt = fmt;
-            b->len = cut;
-            b->data = (unsigned char *)pend.data;
-            b->cap = pend.cap;
-            ds_buf tail = pool_get(&pool);
+            size_t cut = 0;
+            uint64_t l = 0, r = 0;
+            int c = next_cut(&pr, &pend, eof, failed, &cut, &l, &r);
+            if (c < 0)
+                inline_rest = 1;
+            if (c <= 0)
+                break;
+            ds_buf tail = pool_get(&pr.pool);
             ds_buf_append(&tail, pend.data + cut, pend.len - cut);
+            pend.len = cut;
+            queue_block(&pr, new_block(&pr, &pend, l, r));
             pend = tail;
-            uint64_t l, r;
-            ds_split_count_mem(b->data, b->len, fmt, &l, &r);
-            b->sub.part = 1;
-            b->sub.file_err = -1;
-            b->sub.src_opts = sc->src_opts;
-            b->sub.src_opts.line_base = lines;
-            b->sub.src_opts.record_base = recs;
-            lines += l;
-            recs += r;
-            nblocks++;
-            if (q.n == q.cap)
-                retire_block(w, f, &q, &errs, &pool);
-            size_t at = q.head + q.n++;
-            q.fl[at < q.cap ? at : at - q.cap] = b;
-            pthread_mutex_lock(&sc->mu);
-            if (sc->bq_n == sc->bq_cap) {
-                size_t cap = sc->bq_cap ? 2 * sc->bq_cap : 16;
-                block **nq = ds_xcalloc(cap, sizeof *nq);
-                for (size_t i = 0; i < sc->bq_n; i++)
-                    nq[i] = sc->bq[(sc->bq_head + i) % sc->bq_cap];
-                free(sc->bq);
-                sc->bq = nq;
-                sc->bq_cap = cap;
-                sc->bq_head = 0;
-            }
-            sc->bq[(sc->bq_head + sc->bq_n++) % sc->bq_cap] = b;
-            pthread_cond_signal(&sc->cv_work);
-            pthread_mutex_unlock(&sc->mu);
         }
     }
-    while (q.n)
-        retire_block(w, f, &q, &errs, &pool);
-    free(q.fl);
+    while (pr.q.n)
+        retire_block(w, pr.f, &pr.q, &pr.errs, &pr.pool);
+    free(pr.q.fl);
     if (inline_rest) {
-        /* a line longer than BLOCK_MAX: the rest in one read, here */
-        rest_src rs = {&pend, 0, st};
-        block *b = ds_xcalloc(1, sizeof *b);
-        b->name = name;
-        b->fmt = fmt;
-        b->sub.part = 1;
-        b->sub.file_err = -1;
-        b->sub.src_opts = sc->src_opts;
-        b->sub.src_opts.line_base = lines;
-        b->sub.src_opts.record_base = recs;
+        /* the rest in one read, here (a line longer than BLOCK_MAX, CSV
+         * that only lenient parsing reads) */
+        rest_src rs = {&pend, 0, st, failed ? &err : NULL};
+        block *b = new_block(&pr, &(ds_buf){0}, 0, 0);
         ds_stream_opts so = sc->walk_opts.stream;
         so.decode = 0;
         ds_stream_open_fn(rest_read, NULL, &rs, name, &so, &b->st, &err);
         scan_block(w, b);
         ds_stream_close(b->st);
-        w->cur = f;
-        fold_block(w, f, b, &errs);
+        w->cur = pr.f;
+        fold_block(w, pr.f, b, &pr.errs);
         block_free(b);
+        failed = 0; /* the read reported it */
     }
     ds_buf_free(&pend);
-    while (pool.n)
-        ds_buf_free(&pool.spare[--pool.n]);
+    while (pr.pool.n)
+        ds_buf_free(&pr.pool.spare[--pr.pool.n]);
+    ds_csv_dialect_free(&pr.csv);
+    ds_file_result *f = pr.f;
     w->cur = f;
     if (failed)
         file_error(w, &err);
@@ -749,7 +856,8 @@ static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
     }
     if (getenv("DSAUDIT_TEST_BLOCK")) {
         char msg[96];
-        snprintf(msg, sizeof msg, "test: read in %llu blocks%s", (unsigned long long)nblocks,
+        snprintf(msg, sizeof msg, "test: read in %llu blocks%s",
+                 (unsigned long long)pr.nblocks - (unsigned long long)inline_rest,
                  inline_rest ? " and the rest in one piece" : "");
         unit_message(w, f->name, msg);
     }

@@ -77,6 +77,10 @@ typedef struct ds_source_opts {
     const struct ds_csv_dialect *csv_preset;
 } ds_source_opts;
 
+/* The CSV reader sniffs the dialect and the header from this many first
+ * bytes (all of them when the input is shorter). */
+#define DS_CSV_SNIFF_BYTES (64u * 1024u)
+
 /* What a CSV reader settled on after the first row of a file: the dialect,
  * the header's cells and the width ragged rows are measured against. */
 typedef struct ds_csv_dialect {

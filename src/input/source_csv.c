@@ -39,7 +39,7 @@ enum {
     LCSV_FIELD_MIGHT_HAVE_ENDED = 3
 };
 
-#define SNIFF_BYTES (64u * 1024u) /* sample for dialect and header sniffing */
+#define SNIFF_BYTES DS_CSV_SNIFF_BYTES /* sample for dialect and header sniffing */
 #define SNIFF_ROWS 200            /* rows of the sample used for the delimiter */
 #define HEADER_ROWS 21            /* first row + 20 data rows for the header vote */
 #define HEADER_COLS 64            /* columns looked at by the header vote */

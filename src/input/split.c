@@ -173,6 +173,122 @@ static void csv_boundary(csv_cut *c, uint64_t pos, uint64_t lines, uint64_t rows
     }
 }
 
+/* The quote-following state machine of ds_split_csv. */
+typedef struct csv_scan {
+    int delim;
+    /* inq: in a quoted field; quote: a quote seen in one (what follows says
+     * whether it closed it); bol: a line starts (outside quotes, at 0 or
+     * after '\n'); row: the line holds a row; need_lf: a CR outside quotes,
+     * a '\n' must follow; plain: nothing lenient seen */
+    int inq, quote, bol, row, need_lf, plain;
+    unsigned char prev;
+    uint64_t nl, rows; /* newlines, rows ended */
+} csv_scan;
+
+static void csv_scan_init(csv_scan *s, int delim, uint64_t nl, uint64_t rows)
+{
+    *s = (csv_scan){.delim = delim, .bol = 1, .plain = 1, .prev = '\n', .nl = nl, .rows = rows};
+}
+
+/* Follow p[0..n), the next bytes. After every newline outside quotes (a
+ * record start), call at(ctx, offset past it, s), and stop when it returns
+ * nonzero; stop too at what is not plain (s->plain = 0). Returns the bytes
+ * followed. */
+static size_t csv_scan_run(csv_scan *s, const unsigned char *p0, size_t n,
+                           int (*at)(void *ctx, size_t off, const csv_scan *s), void *ctx)
+{
+    const unsigned char *p = p0, *e = p0 + n;
+    const int delim = s->delim;
+    while (p < e) {
+        unsigned char ch = *p;
+        if (s->quote) {
+            s->quote = 0;
+            if (ch == '"') { /* "" inside quotes */
+                s->prev = ch;
+                p++;
+                continue;
+            }
+            s->inq = 0;
+            if (ch != delim && ch != '\r' && ch != '\n') {
+                s->plain = 0;
+                break;
+            }
+        } else if (s->need_lf) {
+            s->need_lf = 0;
+            if (ch != '\n') {
+                s->plain = 0;
+                break;
+            }
+        } else if (s->bol && !s->inq) {
+            s->bol = 0;
+            if ((ch == ' ' || ch == '\t') && ch != delim) {
+                s->plain = 0;
+                break;
+            }
+            s->row = ch != '\r' && ch != '\n';
+        }
+        if (s->inq) {
+            /* to the next quote, counting the quoted newlines */
+            const unsigned char *q = memchr(p, '"', (size_t)(e - p));
+            const unsigned char *stop = q ? q : e;
+            for (const unsigned char *t = p; (t = memchr(t, '\n', (size_t)(stop - t))); t++)
+                s->nl++;
+            if (!q) {
+                s->prev = e[-1];
+                p = e; /* the field goes on in the next bytes */
+                break;
+            }
+            s->quote = 1;
+            s->prev = '"';
+            p = q + 1;
+            continue;
+        }
+        if (ch != '\n' && ch != '\r' && ch != '"') {
+            size_t k = csv_skip(p, e);
+            if (k) {
+                p += k;
+                s->prev = p[-1];
+                continue;
+            }
+        }
+        if (ch == '\n') {
+            s->nl++;
+            s->rows += (uint64_t)s->row;
+            s->row = 0;
+            s->bol = 1;
+            p++;
+            s->prev = ch;
+            if (at(ctx, (size_t)(p - p0), s))
+                break;
+            continue;
+        }
+        if (ch == '\r') {
+            s->need_lf = 1;
+        } else if (ch == '"') {
+            if (s->prev != delim && s->prev != '\n') {
+                s->plain = 0;
+                break;
+            }
+            s->inq = 1;
+        }
+        s->prev = ch;
+        p++;
+    }
+    return (size_t)(p - p0);
+}
+
+typedef struct file_at {
+    csv_cut *c;
+    uint64_t pos; /* file offset of the bytes being followed */
+} file_at;
+
+static int at_file(void *ctx, size_t off, const csv_scan *s)
+{
+    file_at *f = ctx;
+    csv_boundary(f->c, f->pos + off, s->nl, s->rows);
+    return f->c->k >= f->c->n; /* every range has its start */
+}
+
 ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, int header,
                        ds_range *out, uint64_t *lines, uint64_t *records, int *ok, ds_error *err)
 {
@@ -185,13 +301,9 @@ ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, 
     for (size_t k = 1; k < n; k++)
         c.want[k] = from + span / n * k + span % n * k / n;
     unsigned char *buf = ds_xmalloc(split_block);
-    /* state: inq (in a quoted field), quote (a quote seen in one, what
-     * follows says whether it closed it), bol (a line starts: outside
-     * quotes, at 0 or after '\n'), row (the line holds a row), need_lf (a CR
-     * outside quotes: a '\n' must follow) */
-    int inq = 0, quote = 0, bol = 1, row = 0, need_lf = 0, plain = 1;
-    unsigned char prev = '\n';
-    uint64_t nl = 0, nrows = 0, pos = 0;
+    csv_scan s;
+    csv_scan_init(&s, delim, 0, 0);
+    uint64_t pos = 0;
     ds_status rc = DS_OK;
     csv_boundary(&c, 0, 0, 0);
     /* a UTF-8 byte-order mark is not row content the quotes look at */
@@ -200,7 +312,7 @@ ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, 
         bom[2] == 0xBF)
         pos = 3;
     /* once every range has its start, the rest is the last reader's */
-    while (pos < to && plain && c.k < n) {
+    while (pos < to && s.plain && c.k < n) {
         size_t want = to - pos < split_block ? (size_t)(to - pos) : split_block;
         ssize_t got = read_at(fd, buf, want, pos);
         if (got < 0) {
@@ -209,90 +321,18 @@ ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, 
         }
         if (got == 0)
             break;
-        const unsigned char *p = buf, *e = buf + got;
-        while (p < e && plain && c.k < n) {
-            unsigned char ch = *p;
-            if (quote) {
-                quote = 0;
-                if (ch == '"') { /* "" inside quotes */
-                    prev = ch;
-                    p++;
-                    continue;
-                }
-                inq = 0;
-                if (ch != delim && ch != '\r' && ch != '\n') {
-                    plain = 0;
-                    break;
-                }
-            } else if (need_lf) {
-                need_lf = 0;
-                if (ch != '\n') {
-                    plain = 0;
-                    break;
-                }
-            } else if (bol && !inq) {
-                bol = 0;
-                if ((ch == ' ' || ch == '\t') && ch != delim) {
-                    plain = 0;
-                    break;
-                }
-                row = ch != '\r' && ch != '\n';
-            }
-            if (inq) {
-                /* to the next quote, counting the quoted newlines */
-                const unsigned char *q = memchr(p, '"', (size_t)(e - p));
-                const unsigned char *stop = q ? q : e;
-                for (const unsigned char *t = p; (t = memchr(t, '\n', (size_t)(stop - t))); t++)
-                    nl++;
-                if (!q) {
-                    prev = e[-1];
-                    break; /* the field goes on in the next block */
-                }
-                quote = 1;
-                prev = '"';
-                p = q + 1;
-                continue;
-            }
-            if (ch != '\n' && ch != '\r' && ch != '"') {
-                size_t k = csv_skip(p, e);
-                if (k) {
-                    p += k;
-                    prev = p[-1];
-                    continue;
-                }
-            }
-            if (ch == '\n') {
-                nl++;
-                nrows += (uint64_t)row;
-                row = 0;
-                bol = 1;
-                p++;
-                prev = ch;
-                csv_boundary(&c, pos + (uint64_t)(p - buf), nl, nrows);
-                continue;
-            }
-            if (ch == '\r') {
-                need_lf = 1;
-            } else if (ch == '"') {
-                if (prev != delim && prev != '\n') {
-                    plain = 0;
-                    break;
-                }
-                inq = 1;
-            }
-            prev = ch;
-            p++;
-        }
+        file_at fa = {&c, pos};
+        csv_scan_run(&s, buf, (size_t)got, at_file, &fa);
         pos += (uint64_t)got;
     }
     free(buf);
-    if (rc == DS_OK && plain && c.k > 0) {
+    if (rc == DS_OK && s.plain && c.k > 0) {
         /* the ranges not started yet are empty, at the end */
         while (c.k < n) {
             c.out[c.k - 1].end = to;
             c.out[c.k].start = to;
-            c.lines[c.k] = nl;
-            c.rows[c.k] = nrows;
+            c.lines[c.k] = s.nl;
+            c.rows[c.k] = s.rows;
             c.k++;
         }
         c.out[n - 1].end = to;
@@ -319,6 +359,37 @@ ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, 
     }
     free(c.want);
     return rc;
+}
+
+typedef struct buf_at {
+    size_t limit, cut;
+    uint64_t nl, rows;
+} buf_at;
+
+static int at_buf(void *ctx, size_t off, const csv_scan *s)
+{
+    buf_at *b = ctx;
+    if (off > b->limit && b->cut)
+        return 1; /* the last one within the limit is already known */
+    b->cut = off;
+    b->nl = s->nl;
+    b->rows = s->rows;
+    return off >= b->limit;
+}
+
+int ds_split_csv_buf(const unsigned char *p, size_t n, int delim, size_t limit, size_t *cut,
+                     uint64_t *lines, uint64_t *rows)
+{
+    csv_scan s;
+    csv_scan_init(&s, delim, 0, 0);
+    buf_at b = {.limit = limit};
+    csv_scan_run(&s, p, n, at_buf, &b);
+    if (!b.cut)
+        return s.plain ? 0 : -1;
+    *cut = b.cut;
+    *lines = b.nl;
+    *rows = b.rows;
+    return 1;
 }
 
 ds_status ds_split_count(int fd, uint64_t start, uint64_t end, ds_format fmt, uint64_t *lines,

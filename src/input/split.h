@@ -82,6 +82,16 @@ int ds_split_format_ok(ds_format fmt);
 ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, int header,
                        ds_range *out, uint64_t *lines, uint64_t *records, int *ok, ds_error *err);
 
+/* The same rules on a buffer, for a stream cut in blocks as it is read: p
+ * starts at a record start (outside quotes). The cut is the last record
+ * start in (0, limit], or failing one the first after limit. Returns 1 with
+ * *cut and the physical lines and libcsv rows (header included) of
+ * [0, *cut); 0 when p holds no record start yet (more bytes are needed; at
+ * the end of the input, p is the last block); -1 when something not plain
+ * comes first: the rest cannot be cut. */
+int ds_split_csv_buf(const unsigned char *p, size_t n, int delim, size_t limit, size_t *cut,
+                     uint64_t *lines, uint64_t *rows);
+
 /* Tests: the size of the reads of ds_split_csv (0: the default, 1 MiB). */
 void ds_split_set_block(size_t n);
 

@@ -327,6 +327,31 @@ static int check_csv(const char *data, size_t len)
         }
     }
     ds_split_set_block(0);
+    /* the same data cut as a stream, block by block (ds_split_csv_buf) */
+    static const size_t limits[] = {1, 7, 64};
+    for (size_t li = 0; li < 3; li++) {
+        ds_buf parts = {0};
+        size_t at = 0;
+        uint64_t lines = 0, recs = 0;
+        int first = 1;
+        while (at < len) {
+            size_t c = 0;
+            uint64_t l = 0, rows = 0;
+            int r = ds_split_csv_buf((const unsigned char *)data + at, len - at, d.delim,
+                                     limits[li], &c, &l, &rows);
+            if (r == 1 && first && d.header && rows == 0)
+                r = -1; /* blank lines only before the header: one piece */
+            if (r != 1)
+                c = len - at; /* the rest is one block */
+            dump_range_csv(&parts, fd, at, at + c, DS_FORMAT_CSV, lines, recs, 4096, &d);
+            lines += l;
+            recs += rows - (first && d.header && rows ? 1 : 0);
+            first = 0;
+            at += c;
+        }
+        cr_assert_str_eq(parts.data, whole.data, "blocks of %zu\n%s", limits[li], data);
+        ds_buf_free(&parts);
+    }
     ds_csv_dialect_free(&d);
     ds_buf_free(&whole);
     close(fd);

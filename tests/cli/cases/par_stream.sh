@@ -1,6 +1,8 @@
 # -j 1, -j 2 and -j 4 on streams that are not plain files (decompressed
 # data, archive members, stdin): read by several workers in blocks cut on
-# line ends (DSAUDIT_TEST_BLOCK makes blocks of a few hundred bytes, so these
+# line ends (CSV: on newlines outside quotes, the dialect read from the first
+# bytes; a CSV only lenient parsing reads is read in one piece from the
+# first construct that is not plain) (DSAUDIT_TEST_BLOCK makes blocks of a few hundred bytes, so these
 # small inputs cross dozens of block ends). Findings with their record and
 # line numbers, the JSON report, error messages (capped at 10 per file across
 # blocks), a read error in the middle of a gzip stream, a line longer than
@@ -25,8 +27,25 @@ gzip -c notes.txt > notes.txt.gz
 # half a gzip stream big enough that data comes out before the error
 seq 1 8000 | awk '{printf "{\"n\": %d, \"m\": \"user%d@example.org\", \"h\": \"%x-%x\"}\n", $1, $1, ($1 * 2654435761) % 4294967296, $1 * 40503}' >s.jsonl
 gzip -c s.jsonl >full.gz && head -c $(($(wc -c <full.gz) / 2)) full.gz >cut.jsonl.gz
+{
+    head -1 "$R/fixtures/demo/customers.csv"
+    for i in 1 2 3; do
+        tail -n +2 "$R/fixtures/demo/customers.csv"
+        printf '2001;Ann;Lee;"ann.lee@example.org\nsecond line; with ""quotes""";+33 6 12 34 56 78;;;;\r\n'
+        printf '\n2002;Bob;Ray;bob.ray@example.org;"+33 6 98 76 54 32"\r\n'
+        printf '2003;"Cy;\r\nCy";cy@example.org;;;;;;;;too;many\n'
+    done
+    printf '2004;Dee;Fox;"dee.fox@example.org never closed\n2005;x\n'
+} >rows.csv
+gzip -c rows.csv >rows.csv.gz
+{
+    sed -n '1,/^2002/p' rows.csv | sed 's/^2002;Bob;Ray/2002;Bob;R"ay/'
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        tail -n +2 "$R/fixtures/demo/customers.csv"
+    done
+} | gzip -c >lenient.csv.gz
 mkdir t && cp big.jsonl notes.txt t/ && cp "$R/fixtures/demo/customers.csv" t/ && tar -czf mixed.tar.gz -C t .
-for f in big.jsonl.zst notes.txt.gz cut.jsonl.gz mixed.tar.gz; do
+for f in big.jsonl.zst notes.txt.gz cut.jsonl.gz mixed.tar.gz rows.csv.gz lenient.csv.gz; do
     for j in 1 2 4; do
         $DSAUDIT scan -j $j --no-progress -f jsonl "$f" >out.$j 2>err0.$j
         echo "exit $?" >>err0.$j
