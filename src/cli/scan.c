@@ -182,6 +182,19 @@ static void unit_flush_out(worker *w, int force)
     }
 }
 
+/* A part of a file (a range, a block) whose file already has its first
+ * error from an earlier part: the part's own "first" error is not one. */
+static void drop_part_first_error(unit *u)
+{
+    if (u->file_err < 0 || (size_t)u->file_err >= u->res.nerrors)
+        return;
+    ds_message *m = &u->res.errors[u->file_err];
+    free(m->where);
+    free(m->msg);
+    memmove(m, m + 1, (u->res.nerrors - (size_t)u->file_err - 1) * sizeof *m);
+    u->res.nerrors--;
+}
+
 static void unit_free(unit *u)
 {
     if (!u)
@@ -532,14 +545,8 @@ static void fold_block(worker *w, ds_file_result *f, block *b, uint64_t *errs)
     ds_file_result *sf = s->res.nfiles ? &s->res.files[0] : NULL;
     if (sf) {
         *errs += sf->nerrors;
-        if (f->error && s->file_err >= 0 && (size_t)s->file_err < s->res.nerrors) {
-            /* the file's first error came from an earlier block */
-            ds_message *m = &s->res.errors[s->file_err];
-            free(m->where);
-            free(m->msg);
-            memmove(m, m + 1, (s->res.nerrors - (size_t)s->file_err - 1) * sizeof *m);
-            s->res.nerrors--;
-        }
+        if (f->error)
+            drop_part_first_error(s);
         ds_sched_merge_file(f, sf);
     }
     for (size_t i = 0; i < s->res.nerrors; i++) {
@@ -956,14 +963,8 @@ static void emit(scan_ctx *sc, unit *u)
         ds_file_result *last = t->nfiles ? &t->files[t->nfiles - 1] : NULL;
         if (u->split && u->range > 0 && last && uf->status != DS_FILE_SKIPPED &&
             last->status != DS_FILE_SKIPPED && strcmp(last->name, uf->name) == 0) {
-            if (last->error && u->file_err >= 0 && (size_t)u->file_err < u->res.nerrors) {
-                /* the file's first error came from an earlier range */
-                ds_message *m = &u->res.errors[u->file_err];
-                free(m->where);
-                free(m->msg);
-                memmove(m, m + 1, (u->res.nerrors - (size_t)u->file_err - 1) * sizeof *m);
-                u->res.nerrors--;
-            }
+            if (last->error)
+                drop_part_first_error(u);
             ds_sched_merge_file(last, uf);
             continue;
         }

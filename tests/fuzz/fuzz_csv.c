@@ -14,11 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     ds_source_opts o;
     ds_source_opts_default(&o);
-    o.max_field = fuzz_max_field(data[1]);
-    static const int headers[4] = {-1, 0, 1, -1};
-    o.csv_header = headers[(data[1] >> 3) & 3];
-    static const int delims[8] = {0, 0, 0, 0, ',', ';', '\t', '|'};
-    o.csv_delim = delims[(data[1] >> 5) & 7];
+    fuzz_csv_opts(&o, data[1]);
     static const size_t cols[4] = {100000, 1, 3, 64};
     o.max_columns = cols[data[2] & 3];
     fuzz_read_format(DS_FORMAT_CSV, (data[2] & 4) ? "fuzz.tsv" : "fuzz.csv", data + 3,

@@ -40,6 +40,18 @@ static inline size_t fuzz_max_field(uint8_t b)
     return sizes[b & 7];
 }
 
+/* CSV reader options picked by a byte: max_field (bits 0-2), header mode
+ * (bits 3-4: detect, none, present), delimiter (bits 5-7: sniffed, or one of
+ * , ; TAB |). */
+static inline void fuzz_csv_opts(ds_source_opts *o, uint8_t b)
+{
+    o->max_field = fuzz_max_field(b);
+    static const int headers[4] = {-1, 0, 1, -1};
+    o->csv_header = headers[(b >> 3) & 3];
+    static const int delims[8] = {0, 0, 0, 0, ',', ';', '\t', '|'};
+    o->csv_delim = delims[(b >> 5) & 7];
+}
+
 /* A JSON number is one token, held whole up to 4096 bytes (JSON_MAX_TOKEN)
  * whatever max_field is. */
 static inline int fuzz_is_number(const char *s, size_t n)

@@ -8,16 +8,7 @@
 # result. --shard K/N of the CSV: the union of the shards is the whole.
 R=$(pwd)
 cd "$TMP" || exit 9
-{
-    head -1 "$R/fixtures/demo/customers.csv"
-    for i in 1 2 3 4 5 6; do
-        tail -n +2 "$R/fixtures/demo/customers.csv"
-        printf '2001;Ann;Lee;"ann.lee@example.org\nsecond line; with ""quotes""";+33 6 12 34 56 78;;;;\r\n'
-        printf '\n2002;Bob;Ray;bob.ray@example.org;"+33 6 98 76 54 32"\r\n'
-        printf '2003;"Cy;\r\nCy";cy@example.org;;;;;;;;too;many\n'
-    done
-    printf '2004;Dee;Fox;"dee.fox@example.org never closed\n2005;x\n'
-} > big.csv
+sh "$R/tests/cli/csv_rows.sh" "$R" 6 >big.csv
 sed 's/^2002;Bob;Ray/2002;Bob;R"ay/' big.csv > lenient.csv
 for f in big.csv lenient.csv; do
     for j in 1 2 4; do

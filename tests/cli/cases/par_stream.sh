@@ -27,16 +27,7 @@ gzip -c notes.txt > notes.txt.gz
 # half a gzip stream big enough that data comes out before the error
 seq 1 8000 | awk '{printf "{\"n\": %d, \"m\": \"user%d@example.org\", \"h\": \"%x-%x\"}\n", $1, $1, ($1 * 2654435761) % 4294967296, $1 * 40503}' >s.jsonl
 gzip -c s.jsonl >full.gz && head -c $(($(wc -c <full.gz) / 2)) full.gz >cut.jsonl.gz
-{
-    head -1 "$R/fixtures/demo/customers.csv"
-    for i in 1 2 3; do
-        tail -n +2 "$R/fixtures/demo/customers.csv"
-        printf '2001;Ann;Lee;"ann.lee@example.org\nsecond line; with ""quotes""";+33 6 12 34 56 78;;;;\r\n'
-        printf '\n2002;Bob;Ray;bob.ray@example.org;"+33 6 98 76 54 32"\r\n'
-        printf '2003;"Cy;\r\nCy";cy@example.org;;;;;;;;too;many\n'
-    done
-    printf '2004;Dee;Fox;"dee.fox@example.org never closed\n2005;x\n'
-} >rows.csv
+sh "$R/tests/cli/csv_rows.sh" "$R" 3 >rows.csv
 gzip -c rows.csv >rows.csv.gz
 {
     sed -n '1,/^2002/p' rows.csv | sed 's/^2002;Bob;Ray/2002;Bob;R"ay/'
