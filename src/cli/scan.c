@@ -275,6 +275,23 @@ static void file_error(worker *w, const ds_error *err)
 static int producing(const worker *w, ds_format fmt, const ds_stream *st);
 static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st);
 
+static void limit_message(const ds_file_result *f, ds_error *err)
+{
+    ds_error_set(err, DS_ELIMIT, f->name,
+                 "PCRE2 match limit reached on %llu value%s (rule %s): not fully scanned",
+                 (unsigned long long)f->limit_hits, f->limit_hits == 1 ? "" : "s",
+                 f->limit_rule);
+}
+
+/* The PCRE2 limit hits of file f (w->cur), as one error of the file. */
+static void limit_error(worker *w, ds_file_result *f)
+{
+    ds_error err;
+    ds_error_clear(&err);
+    limit_message(f, &err);
+    file_error(w, &err);
+}
+
 static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream *st)
 {
     worker *w = ctx;
@@ -347,11 +364,10 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
     }
     const ds_detect_stats *ds = ds_detector_stats(w->det);
     if (ds->limit_hits > limit_hits0) {
-        ds_error_set(&err, DS_ELIMIT, name,
-                     "PCRE2 match limit reached on %llu value%s (rule %s): not fully scanned",
-                     (unsigned long long)(ds->limit_hits - limit_hits0),
-                     ds->limit_hits - limit_hits0 == 1 ? "" : "s", ds->limit_rule->id);
-        file_error(w, &err);
+        f->limit_hits = ds->limit_hits - limit_hits0;
+        f->limit_rule = ds->limit_rule->id;
+        if (!w->u->part) /* a part's are told for the whole file (limit_error) */
+            limit_error(w, f);
     }
     const ds_source_stats *ss = ds_source_stats_get(src);
     f->records = ss->records - over;
@@ -852,6 +868,8 @@ static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
     w->cur = f;
     if (failed)
         file_error(w, &err);
+    if (f->limit_hits)
+        limit_error(w, f);
     f->bytes = ds_stream_offset(st);
     f->encoding = ds_stream_encoding(st);
     ds_agg_set_hints(f->agg, sc->rs);
@@ -929,9 +947,34 @@ static void emit_range_errors(scan_ctx *sc, unit *u)
     const ds_file_result *f = u->res.nfiles ? &u->res.files[0] : NULL;
     if (f)
         sc->range_errs += f->nerrors;
-    if (u->range + 1 == ds_split_file_n(u->split) && sc->range_errs > MAX_ERRORS_PER_FILE) {
+}
+
+/* After the last range of a file is folded into it (lf): its PCRE2 limit
+ * hits as one error, as one read tells them, then the count of the errors
+ * not shown. */
+static void emit_file_end(scan_ctx *sc, unit *u, ds_file_result *lf)
+{
+    if (lf && lf->limit_hits) {
+        ds_error err;
+        ds_error_clear(&err);
+        limit_message(lf, &err);
+        lf->status = DS_FILE_INCOMPLETE;
+        lf->nerrors++;
+        sc->total.incomplete = 1;
+        if (!lf->error) {
+            ds_buf b = {0};
+            ds_buf_printf(&b, "%s: %s", err.where, err.msg);
+            lf->error = b.data;
+            res_add_error(&sc->total, err.where, err.msg);
+        }
+        if (++sc->range_errs <= MAX_ERRORS_PER_FILE) {
+            fflush(stdout);
+            fprintf(stderr, "dsaudit: %s: %s\n", err.where, err.msg);
+        }
+    }
+    if (sc->range_errs > MAX_ERRORS_PER_FILE) {
         fflush(stdout);
-        fprintf(stderr, "dsaudit: %s: %llu more errors not shown\n", f ? f->name : u->path,
+        fprintf(stderr, "dsaudit: %s: %llu more errors not shown\n", lf ? lf->name : u->path,
                 (unsigned long long)(sc->range_errs - MAX_ERRORS_PER_FILE));
     }
 }
@@ -973,14 +1016,20 @@ static void emit(scan_ctx *sc, unit *u)
         if (!u->split)
             ds_sketch_budget(&t->files[t->nfiles - 1], &sc->sketches);
     }
-    if (u->split && u->range + 1 == ds_split_file_n(u->split) && t->nfiles)
-        ds_sketch_budget(&t->files[t->nfiles - 1], &sc->sketches);
+    ds_file_result *lf = t->nfiles ? &t->files[t->nfiles - 1] : NULL;
+    int file_end = u->split && u->range + 1 == ds_split_file_n(u->split);
+    if (file_end && lf)
+        ds_sketch_budget(lf, &sc->sketches);
     u->res.nfiles = 0;
     for (size_t i = 0; i < u->res.nerrors; i++) {
         t->errors = ds_xgrow(t->errors, &t->ecap, t->nerrors + 1, sizeof *t->errors);
         t->errors[t->nerrors++] = u->res.errors[i];
     }
     u->res.nerrors = 0;
+    if (file_end)
+        emit_file_end(sc, u, lf && lf->status != DS_FILE_SKIPPED && strcmp(lf->name, u->path) == 0
+                                 ? lf
+                                 : NULL);
     t->findings += u->res.findings;
     t->failing += u->res.failing;
     t->baselined += u->res.baselined;

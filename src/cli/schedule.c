@@ -277,6 +277,9 @@ void ds_sched_merge_file(ds_file_result *dst, ds_file_result *src)
     dst->records_scanned += src->records_scanned;
     dst->truncated |= src->truncated;
     dst->nerrors += src->nerrors;
+    dst->limit_hits += src->limit_hits;
+    if (src->limit_hits)
+        dst->limit_rule = src->limit_rule;
     if (src->status > dst->status)
         dst->status = src->status;
     if (!dst->error) {

@@ -34,6 +34,11 @@ typedef struct ds_file_result {
     uint64_t records_scanned;
     int truncated;
     ds_agg *agg;        /* NULL for skipped files */
+    /* A part of a file read in ranges or blocks: values that hit a PCRE2
+     * limit and the last rule that did, told once for the whole file when
+     * the parts are put together (not in reports). */
+    uint64_t limit_hits;
+    const char *limit_rule;
 } ds_file_result;
 
 typedef struct ds_message {
