@@ -38,7 +38,8 @@ for t in tests/rules/run.sh tests/cli/run.sh tests/report/browser.sh tests/repor
     res=$(DSAUDIT="$B/dsaudit" sh "$t" 2>&1)
     printf '%s\n' "$res" | tail -n 30
     l=$(printf '%s\n' "$res" | grep -E '^[a-z-]*:? ?[0-9]+ passed, [0-9]+ failed' | tail -n 1)
-    p=$(printf '%s\n' "$l" | sed -n 's/.* \{0,1\}\([0-9][0-9]*\) passed.*/\1/p')
+    # (the count is the whole digit run before " passed": "cli: 32 passed")
+    p=$(printf '%s\n' "$l" | sed -n 's/^[^0-9]*\([0-9][0-9]*\) passed.*/\1/p')
     f=$(printf '%s\n' "$l" | sed -n 's/.* \([0-9][0-9]*\) failed.*/\1/p')
     if [ -z "$p" ]; then
         echo "$t: no result line"
