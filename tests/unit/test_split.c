@@ -285,7 +285,7 @@ static void csv_dialect(int fd, size_t len, ds_csv_dialect *d)
     ds_stream_close(st);
 }
 
-/* Cut data (n = 1..12 ranges, reads of 1, 7 and 4096 bytes) and read each
+/* Cut data (1, 2, 3, 4, 7 and 12 ranges, reads of 1, 7 and 4096 bytes) and read each
  * range with its counts and the file's dialect: the same records and errors
  * as one whole-file read. Returns whether ds_split_csv could cut it in 12
  * ranges (the same for every read size; fewer ranges read less of the file,
@@ -301,7 +301,9 @@ static int check_csv(const char *data, size_t len)
     static const size_t blocks[] = {1, 7, 4096};
     for (size_t b = 0; b < 3; b++) {
         ds_split_set_block(blocks[b]);
-        for (size_t n = 1; n <= 12; n++) {
+        static const size_t ns[] = {1, 2, 3, 4, 7, 12};
+        for (size_t ni = 0; ni < sizeof ns / sizeof *ns; ni++) {
+            size_t n = ns[ni];
             ds_range r[12];
             uint64_t lines[12], recs[12];
             int ok = -1;
@@ -504,14 +506,14 @@ Test(split_csv, random_bytes_cut_only_when_safe)
     static const char alpha[] = "aaaaa,,,\n\n\"\"\r \t";
     char buf[64];
     unsigned x = 12345, cut = 0;
-    for (int t = 0; t < 1000; t++) {
+    for (int t = 0; t < 500; t++) {
         size_t n = 8 + (x = x * 1103515245u + 12345u) % 40;
         for (size_t i = 0; i < n; i++)
             buf[i] = alpha[((x = x * 1103515245u + 12345u) >> 16) % (sizeof alpha - 1)];
         buf[n] = 0;
         cut += (unsigned)check_csv(buf, n);
     }
-    cr_assert(cut > 40, "only %u of 1000 could be cut: the test would prove little", cut);
+    cr_assert(cut > 20, "only %u of 500 could be cut: the test would prove little", cut);
 }
 
 /* ---- sampling ----------------------------------------------------------------- */
