@@ -520,6 +520,19 @@ static void pool_put(bufpool *p, block *b)
         ds_buf_free(&buf);
 }
 
+/* Scan block b, taken out of the queue; called and returns with sc->mu
+ * held, which it releases meanwhile. */
+static void run_block(worker *w, block *b)
+{
+    scan_ctx *sc = w->sc;
+    b->state = B_TAKEN;
+    pthread_mutex_unlock(&sc->mu);
+    scan_block(w, b);
+    pthread_mutex_lock(&sc->mu);
+    b->state = B_DONE;
+    pthread_cond_broadcast(&sc->cv_done);
+}
+
 static void block_free(block *b)
 {
     free(b->data);
@@ -620,11 +633,7 @@ static void retire_block(worker *w, ds_file_result *f, inflight *q, uint64_t *er
             continue;
         }
         unqueue(sc, mine);
-        mine->state = B_TAKEN;
-        pthread_mutex_unlock(&sc->mu);
-        scan_block(w, mine);
-        pthread_mutex_lock(&sc->mu);
-        mine->state = B_DONE;
+        run_block(w, mine);
     }
     pthread_mutex_unlock(&sc->mu);
     q->head = q->head + 1 < q->cap ? q->head + 1 : 0;
@@ -1054,12 +1063,7 @@ static void *worker_main(void *arg)
             block *b = sc->bq[sc->bq_head];
             sc->bq_head = (sc->bq_head + 1) % sc->bq_cap;
             sc->bq_n--;
-            b->state = B_TAKEN;
-            pthread_mutex_unlock(&sc->mu);
-            scan_block(w, b);
-            pthread_mutex_lock(&sc->mu);
-            b->state = B_DONE;
-            pthread_cond_broadcast(&sc->cv_done);
+            run_block(w, b);
             continue;
         }
         if (sc->taken == sc->added)

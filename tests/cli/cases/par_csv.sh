@@ -7,20 +7,12 @@
 # rules read (a quote inside an unquoted cell) is read whole, with the same
 # result. --shard K/N of the CSV: the union of the shards is the whole.
 R=$(pwd)
+. "$R/tests/cli/par_runs.sh"
 cd "$TMP" || exit 9
 sh "$R/tests/cli/csv_rows.sh" "$R" 6 >big.csv
 sed 's/^2002;Bob;Ray/2002;Bob;R"ay/' big.csv > lenient.csv
 for f in big.csv lenient.csv; do
-    for j in 1 2 4; do
-        $DSAUDIT scan -j $j --split-min 1 --no-progress -f jsonl "$f" >out.$j 2>err.$j
-        echo "exit $?" >>err.$j
-        $DSAUDIT scan -j $j --split-min 1 --no-progress -f json "$f" 2>/dev/null |
-            grep -v '"arguments"' | sed 's/"elapsed[^,]*,//' >rep.$j
-    done
-    for j in 2 4; do
-        cmp -s out.1 out.$j && cmp -s err.1 err.$j && cmp -s rep.1 rep.$j &&
-            echo "$f: -j $j same as -j 1"
-    done
+    par_runs "$f"
     echo "$f: $(wc -l <out.1) findings, last on line $(tail -1 out.1 | sed 's/.*"line":\([0-9]*\).*/\1/')"
     grep -o '"status": "[a-z]*", "records": [0-9]*' rep.1
     grep -o '"ragged": [0-9]*' rep.1 | head -1

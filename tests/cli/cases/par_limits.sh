@@ -4,6 +4,7 @@
 # those not shown (11 malformed lines: the limit is the 12th error); -j 2 and -j 4 must say exactly the same (stderr, JSONL
 # findings, JSON report), not one message per part.
 R=$(pwd)
+. "$R/tests/cli/par_runs.sh"
 cd "$TMP" || exit 9
 mkdir rules
 cat >rules/redos.yml <<'YML'
@@ -34,17 +35,7 @@ awk 'BEGIN {
 gzip -c limits.jsonl >limits.jsonl.gz
 export DSAUDIT_TEST_BLOCK=5000
 for f in limits.jsonl limits.jsonl.gz; do
-    for j in 1 2 4; do
-        $DSAUDIT scan -j $j --split-min 1 --no-progress --rules rules -f jsonl "$f" >out.$j 2>err0.$j
-        echo "exit $?" >>err0.$j
-        grep -v ': test: ' err0.$j >err.$j
-        $DSAUDIT scan -j $j --split-min 1 --no-progress --rules rules -f json "$f" 2>/dev/null |
-            grep -v '"arguments"' | sed 's/"elapsed[^,]*,//' >rep.$j
-    done
-    for j in 2 4; do
-        cmp -s out.1 out.$j && cmp -s err.1 err.$j && cmp -s rep.1 rep.$j &&
-            echo "$f: -j $j same as -j 1"
-    done
+    par_runs "$f" --rules rules
     grep -c '"rule":"plain"' out.1
     grep -o '"status": "[a-z]*", "records": [0-9]*' rep.1
     cat err.1

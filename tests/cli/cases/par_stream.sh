@@ -10,6 +10,7 @@
 # are byte-identical to one read. (With DSAUDIT_TEST_BLOCK, -j 2 and -j 4
 # say how many blocks they cut: that line is set apart.)
 R=$(pwd)
+. "$R/tests/cli/par_runs.sh"
 cd "$TMP" || exit 9
 export DSAUDIT_TEST_BLOCK=300
 for i in 1 2 3; do
@@ -37,18 +38,7 @@ gzip -c rows.csv >rows.csv.gz
 } | gzip -c >lenient.csv.gz
 mkdir t && cp big.jsonl notes.txt t/ && cp "$R/fixtures/demo/customers.csv" t/ && tar -czf mixed.tar.gz -C t .
 for f in big.jsonl.zst notes.txt.gz cut.jsonl.gz mixed.tar.gz rows.csv.gz lenient.csv.gz; do
-    for j in 1 2 4; do
-        $DSAUDIT scan -j $j --no-progress -f jsonl "$f" >out.$j 2>err0.$j
-        echo "exit $?" >>err0.$j
-        grep -v ': test: ' err0.$j >err.$j
-        grep ': test: ' err0.$j >blocks.$j
-        $DSAUDIT scan -j $j --no-progress -f json "$f" 2>/dev/null |
-            grep -v '"arguments"' | sed 's/"elapsed[^,]*,//' >rep.$j
-    done
-    for j in 2 4; do
-        cmp -s out.1 out.$j && cmp -s err.1 err.$j && cmp -s rep.1 rep.$j &&
-            echo "$f: -j $j same as -j 1"
-    done
+    par_runs "$f"
     cat blocks.1 blocks.2
     echo "$f: $(wc -l <out.1) findings, last on line $(tail -1 out.1 | sed 's/.*"line":\([0-9]*\).*/\1/')"
     cat err.1
