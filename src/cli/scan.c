@@ -102,6 +102,8 @@ struct scan_ctx {
     /* blocks of streams read by several workers, waiting for one */
     struct block **bq;
     size_t bq_cap, bq_head, bq_n;
+    size_t binflight; /* blocks of all producers not yet folded: at most
+                       * 2 per worker, or 1 per producer */
 };
 
 static double now(void)
@@ -428,10 +430,11 @@ static void on_error(void *ctx, const ds_error *err)
  * is numbered as in one read, and queues them: idle workers take blocks
  * before units, and the producer scans those nobody took. It folds the
  * blocks' results into its file in order, as emit() folds ranges, with
- * 2 blocks per worker in flight at most (memory: a few MB). A line longer
- * than BLOCK_MAX, or CSV that only lenient parsing reads, ends the cutting:
- * the producer reads the rest itself. Not
- * with --max-records or --max-time-per-file, which stop a read part-way. */
+ * 2 blocks per worker in flight at most over all producers, and 1 at least
+ * per producer (memory: a few MB per worker). A line longer than BLOCK_MAX,
+ * or CSV that only lenient parsing reads, ends the cutting: the producer
+ * reads the rest itself. Not with --max-records or --max-time-per-file,
+ * which stop a read part-way. */
 
 #define BLOCK_SIZE block_size()
 #define BLOCK_MAX (16 * block_size())
@@ -635,6 +638,7 @@ static void retire_block(worker *w, ds_file_result *f, inflight *q, uint64_t *er
         unqueue(sc, mine);
         run_block(w, mine);
     }
+    sc->binflight--;
     pthread_mutex_unlock(&sc->mu);
     q->head = q->head + 1 < q->cap ? q->head + 1 : 0;
     q->n--;
@@ -711,11 +715,21 @@ static block *new_block(producer *pr, ds_buf *buf, uint64_t lines, uint64_t recs
 static void queue_block(producer *pr, block *b)
 {
     scan_ctx *sc = pr->w->sc;
-    if (pr->q.n == pr->q.cap)
+    /* memory: 2 blocks per worker in flight over all producers (several
+     * workers may each read a stream), and always 1 of each producer */
+    for (;;) {
+        pthread_mutex_lock(&sc->mu);
+        int full = pr->q.n == pr->q.cap ||
+                   (pr->q.n > 0 && sc->binflight >= 2 * (size_t)sc->nworkers);
+        pthread_mutex_unlock(&sc->mu);
+        if (!full)
+            break;
         retire_block(pr->w, pr->f, &pr->q, &pr->errs, &pr->pool);
+    }
     size_t at = pr->q.head + pr->q.n++;
     pr->q.fl[at < pr->q.cap ? at : at - pr->q.cap] = b;
     pthread_mutex_lock(&sc->mu);
+    sc->binflight++;
     if (sc->bq_n == sc->bq_cap) {
         size_t cap = sc->bq_cap ? 2 * sc->bq_cap : 16;
         block **nq = ds_xcalloc(cap, sizeof *nq);

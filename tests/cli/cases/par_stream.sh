@@ -7,7 +7,8 @@
 # line numbers, the JSON report, error messages (capped at 10 per file across
 # blocks), a read error in the middle of a gzip stream, a line longer than
 # 16 blocks (the rest of the stream is read in one piece) and the exit status
-# are byte-identical to one read. (With DSAUDIT_TEST_BLOCK, -j 2 and -j 4
+# are byte-identical to one read, also for a folder of streams read by
+# several producers at once. (With DSAUDIT_TEST_BLOCK, -j 2 and -j 4
 # say how many blocks they cut: that line is set apart.)
 R=$(pwd)
 . "$R/tests/cli/par_runs.sh"
@@ -43,6 +44,10 @@ for f in big.jsonl.zst notes.txt.gz cut.jsonl.gz mixed.tar.gz rows.csv.gz lenien
     echo "$f: $(wc -l <out.1) findings, last on line $(tail -1 out.1 | sed 's/.*"line":\([0-9]*\).*/\1/')"
     cat err.1
 done
+# a folder of streams: several producers at once, sharing the workers
+mkdir streams && cp big.jsonl.zst notes.txt.gz rows.csv.gz cut.jsonl.gz streams/
+par_runs streams
+cat blocks.2
 for j in 1 2; do
     $DSAUDIT scan -j $j --no-progress -f jsonl - <big.jsonl >in.$j 2>inerr0.$j
     echo "exit $?" >>inerr0.$j
