@@ -197,10 +197,9 @@ static void drop_part_first_error(unit *u)
     u->res.nerrors--;
 }
 
-static void unit_free(unit *u)
+/* What a unit holds (a block's results are a unit too). */
+static void unit_clear(unit *u)
 {
-    if (!u)
-        return;
     free(u->path);
     ds_scan_result_free(&u->res);
     ds_buf_free(&u->out);
@@ -209,7 +208,53 @@ static void unit_free(unit *u)
     ds_split_file_unref(u->split);
     if (u->spill)
         fclose(u->spill);
+}
+
+static void unit_free(unit *u)
+{
+    if (!u)
+        return;
+    unit_clear(u);
     free(u);
+}
+
+/* Move src's errors into dst and add its counts (findings, failing,
+ * baselined, highest severity, incomplete); its files stay. */
+static void res_absorb(ds_scan_result *dst, ds_scan_result *src)
+{
+    for (size_t i = 0; i < src->nerrors; i++) {
+        dst->errors = ds_xgrow(dst->errors, &dst->ecap, dst->nerrors + 1, sizeof *dst->errors);
+        dst->errors[dst->nerrors++] = src->errors[i];
+    }
+    src->nerrors = 0;
+    dst->findings += src->findings;
+    dst->failing += src->failing;
+    dst->baselined += src->baselined;
+    if (src->highest > dst->highest)
+        dst->highest = src->highest;
+    if (src->incomplete)
+        dst->incomplete = 1;
+}
+
+/* Append to dst the lines of a part's error lines (ferr) while fewer than
+ * MAX_ERRORS_PER_FILE of its file are shown (`shown` so far). */
+static void capped_lines(ds_buf *dst, const ds_buf *ferr, uint64_t shown)
+{
+    const char *p = ferr->data, *end = p ? p + ferr->len : NULL;
+    while (p && p < end && shown < MAX_ERRORS_PER_FILE) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+        ds_buf_append(dst, p, n);
+        p += n;
+        shown++;
+    }
+}
+
+/* "N more errors not shown", for a file of nerrors errors. */
+static void more_errors(char *msg, size_t cap, uint64_t nerrors)
+{
+    snprintf(msg, cap, "%llu more errors not shown",
+             (unsigned long long)(nerrors - MAX_ERRORS_PER_FILE));
 }
 
 /* ---- reading one unit -------------------------------------------------------- */
@@ -384,8 +429,7 @@ static ds_status on_input(void *ctx, const char *name, ds_format fmt, ds_stream 
     ds_agg_set_hints(f->agg, sc->rs); /* SPEC §5.3 column-name hints */
     if (f->nerrors > MAX_ERRORS_PER_FILE && !(w->u->part && !w->direct)) {
         char msg[96];
-        snprintf(msg, sizeof msg, "%llu more errors not shown",
-                 (unsigned long long)(f->nerrors - MAX_ERRORS_PER_FILE));
+        more_errors(msg, sizeof msg, f->nerrors);
         unit_message(w, f->name, msg);
     }
     w->cur = NULL;
@@ -468,7 +512,7 @@ typedef struct block {
 static int producing(const worker *w, ds_format fmt, const ds_stream *st)
 {
     const scan_ctx *sc = w->sc;
-    return sc->nworkers >= 2 && !w->u->part && !w->direct &&
+    return sc->nworkers >= 2 && !w->u->part &&
            (fmt == DS_FORMAT_JSONL || fmt == DS_FORMAT_TEXT || fmt == DS_FORMAT_CSV) &&
            !ds_stream_is_file(st) &&
            !sc->o->max_records && !(sc->o->max_time_per_file > 0);
@@ -539,12 +583,7 @@ static void run_block(worker *w, block *b)
 static void block_free(block *b)
 {
     free(b->data);
-    ds_scan_result_free(&b->sub.res);
-    ds_buf_free(&b->sub.out);
-    ds_buf_free(&b->sub.err);
-    ds_buf_free(&b->sub.ferr);
-    if (b->sub.spill)
-        fclose(b->sub.spill);
+    unit_clear(&b->sub);
     free(b);
 }
 
@@ -565,15 +604,7 @@ static void fold_block(worker *w, ds_file_result *f, block *b, uint64_t *errs)
     }
     ds_buf_append(&u->out, s->out.data, s->out.len);
     unit_flush_out(w, 0);
-    const char *p = s->ferr.data, *end = p ? p + s->ferr.len : NULL;
-    uint64_t shown = *errs < MAX_ERRORS_PER_FILE ? *errs : MAX_ERRORS_PER_FILE;
-    while (p && p < end && shown < MAX_ERRORS_PER_FILE) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        ds_buf_append(&u->err, p, n);
-        p += n;
-        shown++;
-    }
+    capped_lines(&u->err, &s->ferr, *errs);
     ds_file_result *sf = s->res.nfiles ? &s->res.files[0] : NULL;
     if (sf) {
         *errs += sf->nerrors;
@@ -581,19 +612,7 @@ static void fold_block(worker *w, ds_file_result *f, block *b, uint64_t *errs)
             drop_part_first_error(s);
         ds_sched_merge_file(f, sf);
     }
-    for (size_t i = 0; i < s->res.nerrors; i++) {
-        u->res.errors = ds_xgrow(u->res.errors, &u->res.ecap, u->res.nerrors + 1,
-                                 sizeof *u->res.errors);
-        u->res.errors[u->res.nerrors++] = s->res.errors[i];
-    }
-    s->res.nerrors = 0;
-    u->res.findings += s->res.findings;
-    u->res.failing += s->res.failing;
-    u->res.baselined += s->res.baselined;
-    if (s->res.highest > u->res.highest)
-        u->res.highest = s->res.highest;
-    if (s->res.incomplete)
-        u->res.incomplete = 1;
+    res_absorb(&u->res, &s->res);
 }
 
 /* Take b out of the queue (other producers' blocks stay); lock held. */
@@ -898,8 +917,7 @@ static void produce(worker *w, const char *name, ds_format fmt, ds_stream *st)
     ds_agg_set_hints(f->agg, sc->rs);
     if (f->nerrors > MAX_ERRORS_PER_FILE) {
         char msg[96];
-        snprintf(msg, sizeof msg, "%llu more errors not shown",
-                 (unsigned long long)(f->nerrors - MAX_ERRORS_PER_FILE));
+        more_errors(msg, sizeof msg, f->nerrors);
         unit_message(w, f->name, msg);
     }
     if (getenv("DSAUDIT_TEST_BLOCK")) {
@@ -956,17 +974,13 @@ static void emit_range_errors(scan_ctx *sc, unit *u)
 {
     if (u->range == 0)
         sc->range_errs = 0;
-    const char *p = u->ferr.data, *end = p ? p + u->ferr.len : NULL;
-    uint64_t shown = sc->range_errs < MAX_ERRORS_PER_FILE ? sc->range_errs : MAX_ERRORS_PER_FILE;
-    if (p)
+    ds_buf lines = {0};
+    capped_lines(&lines, &u->ferr, sc->range_errs);
+    if (lines.len) {
         fflush(stdout);
-    while (p && p < end && shown < MAX_ERRORS_PER_FILE) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-        fwrite(p, 1, n, stderr);
-        p += n;
-        shown++;
+        fwrite(lines.data, 1, lines.len, stderr);
     }
+    ds_buf_free(&lines);
     const ds_file_result *f = u->res.nfiles ? &u->res.files[0] : NULL;
     if (f)
         sc->range_errs += f->nerrors;
@@ -996,9 +1010,10 @@ static void emit_file_end(scan_ctx *sc, unit *u, ds_file_result *lf)
         }
     }
     if (sc->range_errs > MAX_ERRORS_PER_FILE) {
+        char msg[96];
+        more_errors(msg, sizeof msg, sc->range_errs);
         fflush(stdout);
-        fprintf(stderr, "dsaudit: %s: %llu more errors not shown\n", lf ? lf->name : u->path,
-                (unsigned long long)(sc->range_errs - MAX_ERRORS_PER_FILE));
+        fprintf(stderr, "dsaudit: %s: %s\n", lf ? lf->name : u->path, msg);
     }
 }
 
@@ -1044,22 +1059,11 @@ static void emit(scan_ctx *sc, unit *u)
     if (file_end && lf)
         ds_sketch_budget(lf, &sc->sketches);
     u->res.nfiles = 0;
-    for (size_t i = 0; i < u->res.nerrors; i++) {
-        t->errors = ds_xgrow(t->errors, &t->ecap, t->nerrors + 1, sizeof *t->errors);
-        t->errors[t->nerrors++] = u->res.errors[i];
-    }
-    u->res.nerrors = 0;
+    res_absorb(t, &u->res);
     if (file_end)
         emit_file_end(sc, u, lf && lf->status != DS_FILE_SKIPPED && strcmp(lf->name, u->path) == 0
                                  ? lf
                                  : NULL);
-    t->findings += u->res.findings;
-    t->failing += u->res.failing;
-    t->baselined += u->res.baselined;
-    if (u->res.highest > t->highest)
-        t->highest = u->res.highest;
-    if (u->res.incomplete)
-        t->incomplete = 1;
     unit_free(u);
     progress_tick(sc, 0);
 }
