@@ -1162,18 +1162,6 @@ static int csv_dialect_of(scan_ctx *sc, const char *path, ds_csv_dialect *out)
     return ok;
 }
 
-static void csv_dialect_copy(ds_csv_dialect *dst, const ds_csv_dialect *src)
-{
-    *dst = *src;
-    dst->names = ds_xcalloc(src->nnames ? src->nnames : 1, sizeof *dst->names);
-    dst->name_lens = ds_xcalloc(src->nnames ? src->nnames : 1, sizeof *dst->name_lens);
-    for (size_t i = 0; i < src->nnames; i++)
-        if (src->names[i]) {
-            dst->names[i] = ds_xstrndup(src->names[i], src->name_lens[i]);
-            dst->name_lens[i] = src->name_lens[i];
-        }
-}
-
 /* A plain JSONL/text/CSV file read in record-aligned ranges: by every worker
  * when it is at least --split-min bytes, and by byte ranges across shards
  * when --shard names one such file. 0 when path is read as one unit. */
@@ -1197,7 +1185,7 @@ static int submit_ranges(scan_ctx *sc, const char *path)
     if (sc->shard_single) {
         ds_csv_dialect dup = {0};
         if (fmt == DS_FORMAT_CSV)
-            csv_dialect_copy(&dup, &csv);
+            ds_csv_dialect_copy(&dup, &csv);
         ds_split_file *all =
             ds_split_file_new(path, fmt, 0, size, o->shard_n, fmt == DS_FORMAT_CSV ? &dup : NULL, &err);
         if (!all) {

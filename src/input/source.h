@@ -81,15 +81,20 @@ typedef struct ds_source_opts {
  * bytes (all of them when the input is shorter). */
 #define DS_CSV_SNIFF_BYTES (64u * 1024u)
 
+/* A column name (not NUL-terminated in general); s NULL: not named. */
+typedef struct ds_csv_name {
+    char *s;
+    size_t n;
+} ds_csv_name;
+
 /* What a CSV reader settled on after the first row of a file: the dialect,
  * the header's cells and the width ragged rows are measured against. */
 typedef struct ds_csv_dialect {
     int delim;
-    int header;       /* 1: the first row is a header */
-    size_t width;     /* cells of the header, or of the first row */
+    int header;          /* 1: the first row is a header */
+    size_t width;        /* cells of the header, or of the first row */
     int width_known;
-    char **names;     /* header cell names (NULL: not named); nnames entries */
-    size_t *name_lens;
+    ds_csv_name *names;  /* column names, nnames entries */
     size_t nnames;
 } ds_csv_dialect;
 
@@ -133,6 +138,8 @@ void ds_source_close(ds_source *src);
  * on an error, nothing is allocated. */
 ds_status ds_csv_dialect_read(ds_stream *st, const ds_source_opts *opts, ds_csv_dialect *out,
                               ds_error *err);
+/* dst = a copy of src (ds_csv_dialect_free). */
+void ds_csv_dialect_copy(ds_csv_dialect *dst, const ds_csv_dialect *src);
 void ds_csv_dialect_free(ds_csv_dialect *d);
 
 #endif

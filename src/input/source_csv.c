@@ -50,10 +50,7 @@ enum {
 
 /* ---- reader state ---------------------------------------------------------- */
 
-typedef struct col_name {
-    char *s; /* NULL until named (header cell or "#N") */
-    size_t n;
-} col_name;
+typedef ds_csv_name col_name; /* s NULL until named (header cell or "#N") */
 
 typedef struct cell {
     size_t col;      /* 0-based column */
@@ -136,6 +133,16 @@ static void ensure_names(csv_impl *c, size_t n)
     c->names = ds_xgrow(c->names, &cap, n, sizeof *c->names);
     memset(c->names + c->nnames, 0, (cap - c->nnames) * sizeof *c->names);
     c->nnames = cap;
+}
+
+/* A copy of names[0..n) (at least one entry allocated). */
+static col_name *names_dup(const col_name *names, size_t n)
+{
+    col_name *out = ds_xcalloc(n ? n : 1, sizeof *out);
+    for (size_t i = 0; i < n; i++)
+        if (names[i].s)
+            out[i] = (col_name){ds_xstrndup(names[i].s, names[i].n), names[i].n};
+    return out;
 }
 
 static const col_name *col_name_get(csv_impl *c, size_t col)
@@ -1041,12 +1048,8 @@ static ds_status csv_open(ds_source *src, ds_error *err)
     /* a range of the file but its first: the header row is behind */
     c->header_pending = header != 0 && !(pre && src->opts.line_base > 0);
     if (pre && !c->header_pending) {
-        ensure_names(c, pre->nnames);
-        for (size_t i = 0; i < pre->nnames; i++)
-            if (pre->names[i]) {
-                c->names[i].s = ds_xstrndup(pre->names[i], pre->name_lens[i]);
-                c->names[i].n = pre->name_lens[i];
-            }
+        c->names = names_dup(pre->names, pre->nnames);
+        c->nnames = pre->nnames;
         c->width = pre->width;
         c->width_known = pre->width_known;
     }
@@ -1090,24 +1093,23 @@ ds_status ds_csv_dialect_read(ds_stream *st, const ds_source_opts *opts, ds_csv_
     out->width = c->width;
     out->width_known = c->width_known;
     out->nnames = c->nnames;
-    out->names = ds_xcalloc(c->nnames ? c->nnames : 1, sizeof *out->names);
-    out->name_lens = ds_xcalloc(c->nnames ? c->nnames : 1, sizeof *out->name_lens);
-    for (size_t i = 0; i < c->nnames; i++)
-        if (c->names[i].s) {
-            out->names[i] = ds_xstrndup(c->names[i].s, c->names[i].n);
-            out->name_lens[i] = c->names[i].n;
-        }
+    out->names = names_dup(c->names, c->nnames);
     ds_source_close(src);
     return DS_OK;
+}
+
+void ds_csv_dialect_copy(ds_csv_dialect *dst, const ds_csv_dialect *src)
+{
+    *dst = *src;
+    dst->names = names_dup(src->names, src->nnames);
 }
 
 void ds_csv_dialect_free(ds_csv_dialect *d)
 {
     if (!d)
         return;
-    for (size_t i = 0; i < d->nnames; i++)
-        free(d->names[i]);
+    for (size_t i = 0; d->names && i < d->nnames; i++)
+        free(d->names[i].s);
     free(d->names);
-    free(d->name_lens);
     memset(d, 0, sizeof *d);
 }

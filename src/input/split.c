@@ -147,7 +147,7 @@ static size_t csv_skip(const unsigned char *p, const unsigned char *e)
 }
 
 typedef struct csv_cut {
-    uint64_t from, to;
+    uint64_t from;    /* the first range starts here */
     size_t n, k;      /* ranges; the next range start looked for */
     uint64_t *want;   /* want[k]: nominal start of range k (k >= 1) */
     ds_range *out;
@@ -295,7 +295,7 @@ ds_status ds_split_csv(int fd, uint64_t from, uint64_t to, size_t n, int delim, 
     *ok = 0;
     if (n == 0)
         return ds_error_set(err, DS_EINVAL, NULL, "no ranges");
-    csv_cut c = {.from = from, .to = to, .n = n, .out = out, .lines = lines, .rows = records};
+    csv_cut c = {.from = from, .n = n, .out = out, .lines = lines, .rows = records};
     c.want = ds_xcalloc(n, sizeof *c.want);
     uint64_t span = to > from ? to - from : 0;
     for (size_t k = 1; k < n; k++)
