@@ -4,7 +4,10 @@
  * match data and JIT stack, finding buffers) for one thread over a shared,
  * immutable ds_ruleset. For each value it runs the whole-value Vectorscan
  * database (keywords, names, what is not gated) and the gated tiers in
- * windows around the value's digits or '@' (rules_impl.h); PCRE2 confirms
+ * windows around the value's digits or '@' (rules_impl.h); a digit tier's
+ * window of up to 64 bytes is scanned with the tier's relaxed database once
+ * per shape (its digits as '0', re_relax.h) and its candidates reused for
+ * every later window of that shape; PCRE2 confirms
  * each candidate inside a bounded window and gives the exact span;
  * validators, excludes, allow lists, context words and column names then
  * decide and set the confidence. The findings of a whole value of at most

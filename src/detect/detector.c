@@ -51,6 +51,10 @@ struct ds_detector {
      * repeat (a city, a category, a test card number), and the answer for
      * a value depends only on its bytes and its field name. */
     struct vcent *vc;     /* VCACHE entries, direct-mapped */
+    /* Candidates of a digit-gated tier per window shape (its digits as '0'),
+     * found with the tier's relaxed database (rules_impl.h: rdb). */
+    struct scent *sc;     /* SCACHE entries, direct-mapped */
+    struct scent *sc_fill; /* the entry the relaxed scan is filling, or NULL */
     /* per rule: has the current value a context word of it (value_has_context) */
     uint32_t value_serial; /* values scanned, the current one's number */
     uint32_t *ctx_seen;    /* per rule: value_serial when ctx_any was set */
@@ -87,6 +91,18 @@ typedef struct vcent {
     } f[VC_F];
 } vcent;
 
+/* Shape cache: windows up to SC_KEY bytes whose relaxed scan reported at
+ * most SC_PATS patterns. */
+#define SCACHE 4096
+#define SC_KEY 64
+#define SC_PATS 6
+
+typedef struct scent {
+    uint8_t used, tier, len, npat; /* npat > SC_PATS: not kept */
+    uint16_t pat[SC_PATS];         /* ids as Vectorscan reports them */
+    char key[SC_KEY];
+} scent;
+
 #define COLMEMO 64
 #define COLMEMO_WAYS 4
 #define COLMEMO_NAME 128
@@ -113,8 +129,10 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
     d->rs = rs;
     d->o.min_confidence = opts ? opts->min_confidence : DS_DEFAULT_MIN_CONFIDENCE;
     int bad = rs->db && hs_alloc_scratch(rs->db, &d->scratch) != HS_SUCCESS;
-    for (int t = 0; t < DS_GATE_TIERS; t++)
+    for (int t = 0; t < DS_GATE_TIERS; t++) {
         bad |= rs->gdb[t] && hs_alloc_scratch(rs->gdb[t], &d->scratch) != HS_SUCCESS;
+        bad |= rs->rdb[t] && hs_alloc_scratch(rs->rdb[t], &d->scratch) != HS_SUCCESS;
+    }
     if (bad) {
         if (d->scratch)
             hs_free_scratch(d->scratch);
@@ -158,6 +176,7 @@ void ds_detector_free(ds_detector *d)
     free(d->f);
     free(d->drop);
     free(d->vc);
+    free(d->sc);
     free(d->ctx_seen);
     free(d->ctx_any);
     if (d->memo) {
@@ -188,6 +207,15 @@ static int on_hs(unsigned id, unsigned long long from, unsigned long long to, un
     return 0;
 }
 
+/* A gated pattern reported in the current window (with its aliases). */
+static void gated_hit(ds_detector *d, size_t id)
+{
+    for (size_t p = id; p != SIZE_MAX; p = d->rs->pats[p].alias_next) {
+        d->gh = ds_xgrow(d->gh, &d->ghcap, d->ngh + 1, sizeof *d->gh);
+        d->gh[d->ngh++] = (ghit){.pat = p, .ws = d->gwin_s, .we = d->gwin_e, .g = d->gwin_g};
+    }
+}
+
 static int on_hs_gated(unsigned id, unsigned long long from, unsigned long long to,
                        unsigned flags, void *ctx)
 {
@@ -195,9 +223,13 @@ static int on_hs_gated(unsigned id, unsigned long long from, unsigned long long 
     (void)to;
     (void)flags;
     ds_detector *d = ctx;
-    for (size_t p = id; p != SIZE_MAX; p = d->rs->pats[p].alias_next) {
-        d->gh = ds_xgrow(d->gh, &d->ghcap, d->ngh + 1, sizeof *d->gh);
-        d->gh[d->ngh++] = (ghit){.pat = p, .ws = d->gwin_s, .we = d->gwin_e, .g = d->gwin_g};
+    gated_hit(d, id);
+    scent *e = d->sc_fill;
+    if (e) {
+        if (e->npat < SC_PATS && id <= UINT16_MAX)
+            e->pat[e->npat++] = (uint16_t)id;
+        else
+            e->npat = SC_PATS + 1;
     }
     return 0;
 }
@@ -756,9 +788,48 @@ static void find_gate_runs(ds_detector *d, int c, const unsigned char *u, size_t
  * of its start, the first of them at most lead bytes after it, so it lies
  * inside one such window. Windows start and end on character boundaries, as
  * Vectorscan's UTF-8 mode requires. */
-static void scan_gated(ds_detector *d, int c, const hs_database_t *db, size_t lead, size_t w,
-                       size_t need, const char *v, size_t len)
+/* Scan the window [ws, we) with tier t's relaxed database through the shape
+ * cache: a window of a shape seen before gets its candidates without a
+ * scan. Returns 0 when the window is too long to be kept. */
+static int scan_shape(ds_detector *d, int t, const char *v, size_t ws, size_t we)
 {
+    size_t n = we - ws;
+    if (n > SC_KEY)
+        return 0;
+    char key[SC_KEY];
+    const unsigned char *u = (const unsigned char *)v + ws;
+    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)t;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned)(u[i] - '0') <= 9 ? '0' : u[i];
+        key[i] = (char)b;
+        h = (h ^ b) * 0x100000001b3ULL;
+    }
+    if (!d->sc)
+        d->sc = ds_xcalloc(SCACHE, sizeof *d->sc);
+    scent *e = &d->sc[(h ^ h >> 29) & (SCACHE - 1)];
+    if (e->used && e->tier == t && e->len == n && e->npat <= SC_PATS &&
+        memcmp(e->key, key, n) == 0) {
+        for (size_t i = 0; i < e->npat; i++)
+            gated_hit(d, e->pat[i]);
+        return 1;
+    }
+    e->used = 1;
+    e->tier = (uint8_t)t;
+    e->len = (uint8_t)n;
+    e->npat = 0;
+    memcpy(e->key, key, n);
+    d->sc_fill = e;
+    hs_scan(d->rs->rdb[t], v + ws, (unsigned)n, 0, d->scratch, on_hs_gated, d);
+    d->sc_fill = NULL;
+    return 1;
+}
+
+static void scan_gated(ds_detector *d, int t, const char *v, size_t len)
+{
+    const ds_ruleset *rs = d->rs;
+    int c = (int)rs->gate_class[t];
+    const hs_database_t *db = rs->gdb[t];
+    size_t lead = rs->gate_lead[t], w = rs->gate_width[t], need = rs->gate_min[t];
     const grun *gr = d->gr[c];
     size_t ngr = d->ngr[c];
     for (size_t r = 0; r < ngr;) {
@@ -777,6 +848,8 @@ static void scan_gated(ds_detector *d, int c, const hs_database_t *db, size_t le
         d->gwin_s = ws;
         d->gwin_e = we;
         d->gwin_g = gr[r - 1].e - 1;
+        if (rs->rdb[t] && scan_shape(d, t, v, ws, we))
+            continue;
         hs_scan(db, v + ws, (unsigned)(we - ws > UINT32_MAX ? UINT32_MAX : we - ws), 0,
                 d->scratch, on_hs_gated, d);
     }
@@ -864,8 +937,7 @@ static void scan_value(ds_detector *d, const ds_field *f)
     for (int t = 0; t < DS_GATE_TIERS; t++) {
         int c = (int)rs->gate_class[t];
         if (rs->gdb[t] && d->ngr[c])
-            scan_gated(d, c, rs->gdb[t], rs->gate_lead[t], rs->gate_width[t], rs->gate_min[t],
-                       v, len);
+            scan_gated(d, t, v, len);
     }
     /* pattern order, whatever order Vectorscan reported in */
     for (size_t i = 0; i < rs->nalways; i++)

@@ -49,6 +49,7 @@ typedef struct ds_ruleset_opts {
     const char *const *langs;   /* languages for context words and keywords; empty = all */
     size_t nlangs;
     int no_gate; /* 1: every Vectorscan pattern scans whole values (tests compare) */
+    int no_shape; /* 1: no relaxed tier databases, no shape cache (tests compare) */
 } ds_ruleset_opts;
 
 /* Compile rule definitions (ownership of defs[] passes to the ruleset, which

@@ -21,6 +21,7 @@
 #include "rules/builtin.h"
 #include "rules/hs_cache.h"
 #include "rules/rules_impl.h"
+#include "rules/re_relax.h"
 #include "rules/re_shape.h"
 
 const char *ds_severity_name(ds_severity s)
@@ -579,9 +580,12 @@ void ds_ruleset_free(ds_ruleset *rs)
     free(rs->always);
     if (rs->db)
         hs_free_database(rs->db);
-    for (int t = 0; t < DS_GATE_TIERS; t++)
+    for (int t = 0; t < DS_GATE_TIERS; t++) {
         if (rs->gdb[t])
             hs_free_database(rs->gdb[t]);
+        if (rs->rdb[t])
+            hs_free_database(rs->rdb[t]);
+    }
     free(rs);
 }
 
@@ -792,20 +796,21 @@ static const struct {
 
 /* Compile n expressions into *db (left NULL when n is 0), dropping one that
  * Vectorscan refuses and trying again: refused[pattern] is set for it, and
- * the pattern then runs through PCRE2 on every value. */
-static void compile_db(const char **exprs, unsigned *flags, unsigned *ids, size_t n,
-                       char *refused, hs_database_t **db)
+ * the pattern then runs through PCRE2 on every value. The arrays keep the
+ * expressions compiled, in order; returns their number. */
+static size_t compile_db(const char **exprs, unsigned *flags, unsigned *ids, size_t n,
+                         char *refused, hs_database_t **db)
 {
     while (n) {
         hs_compile_error_t *ce = NULL;
         if (ds_hs_compile_cached(exprs, flags, ids, (unsigned)n, db, &ce) == HS_SUCCESS)
-            return;
+            return n;
         int bad = ce->expression;
         hs_free_compile_error(ce);
         if (bad < 0 || (size_t)bad >= n) {
             for (size_t i = 0; i < n; i++)
                 refused[ids[i]] = 1;
-            return;
+            return 0;
         }
         refused[ids[bad]] = 1;
         memmove(exprs + bad, exprs + bad + 1, (n - (size_t)bad - 1) * sizeof *exprs);
@@ -813,6 +818,46 @@ static void compile_db(const char **exprs, unsigned *flags, unsigned *ids, size_
         memmove(ids + bad, ids + bad + 1, (n - (size_t)bad - 1) * sizeof *ids);
         n--;
     }
+    return 0;
+}
+
+/* The relaxed twin of a digit-gated tier (rules_impl.h: rdb): left NULL
+ * when an expression does not relax or Vectorscan refuses one, so that the
+ * tier's candidates are a superset of gdb's for every window. */
+static void compile_relaxed(const char *const *exprs, const unsigned *flags,
+                            const unsigned *ids, size_t n, hs_database_t **db)
+{
+    char **rx = ds_xcalloc(n ? n : 1, sizeof *rx);
+    unsigned *rf = ds_xcalloc(n ? n : 1, sizeof *rf), *ri = ds_xcalloc(n ? n : 1, sizeof *ri);
+    size_t m = 0;
+    int ok = 1;
+    for (size_t i = 0; i < n && ok; i++) {
+        rx[m] = ds_re_digit_relax(exprs[i]);
+        ok = rx[m] != NULL;
+        rf[m] = flags[i];
+        ri[m++] = ids[i];
+    }
+    ds_hs_info *info = ds_xcalloc(m ? m : 1, sizeof *info);
+    if (ok && m) {
+        /* a relaxed expression may need the prefilter mode its original did not */
+        ds_hs_info_cached((const char *const *)rx, rf, (unsigned)m, 1, info);
+        for (size_t i = 0; i < m && ok; i++) {
+            ok = info[i].ok;
+            rf[i] = info[i].flags;
+        }
+    }
+    hs_compile_error_t *ce = NULL;
+    if (ok && m && ds_hs_compile_cached((const char *const *)rx, rf, ri, (unsigned)m, db, &ce) !=
+                       HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        *db = NULL;
+    }
+    for (size_t i = 0; i < m; i++)
+        free(rx[i]);
+    free(rx);
+    free(rf);
+    free(ri);
+    free(info);
 }
 
 ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opts *o,
@@ -1183,7 +1228,9 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                     owned[i] = NULL;
                 }
             free(gi);
-            compile_db(gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
+            size_t nc = compile_db(gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
+            if (rs->gdb[t] && !(o && o->no_shape) && gate_tiers[t].cls == 0)
+                compile_relaxed(gexprs, gflags, gids, nc, &rs->rdb[t]);
             for (size_t i = 0; i < ng; i++)
                 free(owned[i]);
             free(owned);

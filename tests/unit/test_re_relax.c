@@ -1,0 +1,272 @@
+/* rules/re_relax.c and the detector's shape cache: relaxed expressions
+ * checked against hand-worked answers; against PCRE2 on every built-in rule
+ * regex (they match wherever the original does and cannot tell one digit
+ * from another); and end to end: the detector with its shape cache finds
+ * exactly what it finds without, on values of one shape and many digits. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <criterion/criterion.h>
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "detect/detect.h"
+#include "rules/re_relax.h"
+#include "rules/rule_def.h"
+#include "rules/rules.h"
+#include "rules/rules_impl.h"
+
+Test(re_relax, hand_worked_vectors)
+{
+    static const char *const v[][2] = {
+        {"[0-9]{9}", "[0-9]{9}"},
+        {"4[0-9]{15}", "[0-9][0-9]{15}"},
+        {"(?:5[1-5]|2[2-7])x", "(?:[0-9](?:[1-5]|[0-9])|[0-9](?:[2-7]|[0-9]))x"},
+        /* a negated class leaving some digits out gets them back */
+        {"[^5]a", "(?:[^5]|[0-9])a"},
+        /* classes with all digits or none, \d \w \D, POSIX classes: as they are */
+        {"[^0-9A-Z][\\dx][[:alnum:]][[:alpha:]]\\w\\D", "[^0-9A-Z][\\dx][[:alnum:]][[:alpha:]]\\w\\D"},
+        {"[+-9]", "[+-9]"},
+        {"[!-5]", "(?:[!-5]|[0-9])"},
+        {"\\x31\\x{32}\\x41", "[0-9][0-9]\\x41"},
+        /* quantifier counts are not digits of the text */
+        {"a{2,10}b{3}c{x", "a{2,10}b{3}c{x"},
+        /* negative lookarounds: dropped when relaxing would narrow them */
+        {"(?!000)[0-9]{3}", "(?:)[0-9]{3}"},
+        {"(?<![0-9][ .])1", "(?<![0-9][ .])[0-9]"},
+        {"(?<!1)2", "(?:)[0-9]"},
+        {"(?=[A-Z]{0,8}7)x", "(?=[A-Z]{0,8}[0-9])x"},
+        /* a backreference to a group that holds no digit stays */
+        {"([ -])1\\1", "([ -])[0-9]\\1"},
+        {"(?i:rue)|(?<n>é)9", "(?i:rue)|(?<n>é)[0-9]"},
+        {"^7$", "^[0-9]$"},
+        {"\\Qa.b\\E", "\\Qa.b\\E"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char *got = ds_re_digit_relax(v[i][0]);
+        cr_expect_not_null(got, "%s", v[i][0]);
+        if (got)
+            cr_expect_str_eq(got, v[i][1], "%s", v[i][0]);
+        free(got);
+    }
+}
+
+Test(re_relax, refuses_what_it_does_not_read)
+{
+    static const char *const v[] = {
+        "([0-9])\\1",      /* a backreference to a group that may hold a digit */
+        "(a)\\2",          /* forward reference */
+        "\\k<n>",          /* named reference */
+        "\\p{N}",          /* Unicode properties */
+        "\\Q12\\E",        /* quoted digits */
+        "(?x) 1 2",        /* extended mode */
+        "(?#c)1",          /* comment */
+        "(?(1)a|b)",       /* conditional */
+        "(*UTF)1",         /* verb */
+        "(?<!(1))2",       /* a dropped lookbehind with a capture inside */
+        "\\0",             /* octal */
+        "a{,4}",           /* a quantifier or text, by PCRE2 version */
+        "[[:^digit:]]",    /* negated POSIX class */
+        "[\\p{L}]",        /* property in a class */
+        "a)",              /* unbalanced */
+        "(a",              /* unclosed */
+        "[a",              /* unclosed class */
+        "*a",              /* nothing to quantify */
+        "\xff",            /* not UTF-8 */
+    };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char *got = ds_re_digit_relax(v[i]);
+        cr_expect_null(got, "%s gave %s", v[i], got ? got : "");
+        free(got);
+    }
+}
+
+static pcre2_code *compile(const char *re, int caseless)
+{
+    int ec;
+    PCRE2_SIZE eo;
+    return pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                         PCRE2_UTF | (caseless ? PCRE2_CASELESS : 0), &ec, &eo, NULL);
+}
+
+/* Every start of a match of re in s, as a bitmap (s up to 256 bytes). */
+static void match_starts(pcre2_code *re, pcre2_match_data *md, const char *s, size_t len,
+                         unsigned char out[32])
+{
+    memset(out, 0, 32);
+    for (size_t start = 0; start <= len && start < 256; start++) {
+        if (pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_ANCHORED, md, NULL) >= 0)
+            out[start / 8] |= (unsigned char)(1u << (start % 8));
+    }
+}
+
+static uint64_t rng = 0x9E3779B97F4A7C15ULL;
+
+static unsigned next_digit(void)
+{
+    rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (unsigned)((rng >> 33) % 10);
+}
+
+/* s with each digit replaced by a pseudo-random one (or '0' when zero). */
+static void scramble(const char *s, char *out, size_t cap, int zero)
+{
+    size_t i = 0;
+    for (; s[i] && i + 1 < cap; i++)
+        out[i] = s[i] >= '0' && s[i] <= '9' ? (char)('0' + (zero ? 0 : next_digit())) : s[i];
+    out[i] = 0;
+}
+
+/* Every regex of every built-in rule, and the expression its gated tier
+ * gives Vectorscan: the relaxed one compiles, matches (anchored, at every
+ * start) wherever the original matches, on every rule example and four
+ * digit-scrambled copies of each, and matches at the same starts whatever
+ * the digits. */
+Test(re_relax, superset_and_digit_blind_on_every_builtin_rule)
+{
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &rs, &err), DS_OK, "%s", err.msg);
+    pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+    size_t relaxed = 0, compared = 0;
+    for (size_t r = 0; r < rs->nrules; r++) {
+        const ds_rule_def *d = &rs->rules[r].def;
+        for (size_t k = 0; k < d->regex.n; k++) {
+            for (int form = 0; form < 2; form++) {
+                char *src = form ? ds_hs_gated_expr(d->regex.v[k]) : strdup(d->regex.v[k]);
+                char *rx = ds_re_digit_relax(src);
+                if (!rx) {
+                    free(src);
+                    continue;
+                }
+                relaxed++;
+                pcre2_code *a = compile(src, d->caseless), *b = compile(rx, d->caseless);
+                cr_assert_not_null(a, "%s", src);
+                cr_assert_not_null(b, "%s relaxed to %s", src, rx);
+                for (size_t q = 0; q < rs->nrules; q++) {
+                    const ds_rule_def *e = &rs->rules[q].def;
+                    for (size_t x = 0; x < e->npositive + e->nnegative; x++) {
+                        const char *t = x < e->npositive ? e->positive[x].value
+                                                         : e->negative[x - e->npositive].value;
+                        if (strlen(t) >= 256)
+                            continue;
+                        char zero[256];
+                        scramble(t, zero, sizeof zero, 1);
+                        unsigned char sz[32];
+                        match_starts(b, md, zero, strlen(zero), sz);
+                        for (int v = 0; v < 5; v++) {
+                            char s[256];
+                            if (v == 0)
+                                snprintf(s, sizeof s, "%s", t);
+                            else
+                                scramble(t, s, sizeof s, 0);
+                            size_t len = strlen(s);
+                            unsigned char sa[32], sb[32];
+                            match_starts(a, md, s, len, sa);
+                            match_starts(b, md, s, len, sb);
+                            for (int i = 0; i < 32; i++)
+                                cr_assert_eq(sa[i] & ~sb[i], 0,
+                                             "%s: '%s' matched by %s, not by %s", d->id, s,
+                                             src, rx);
+                            cr_assert_eq(memcmp(sb, sz, 32), 0,
+                                         "%s: %s matches '%s' and '%s' at other starts",
+                                         d->id, rx, s, zero);
+                            compared++;
+                        }
+                    }
+                }
+                pcre2_code_free(a);
+                pcre2_code_free(b);
+                free(rx);
+                free(src);
+            }
+        }
+    }
+    pcre2_match_data_free(md);
+    cr_assert_geq(relaxed, 100, "only %zu regexes relaxed", relaxed);
+    cr_assert_geq(compared, 100000, "only %zu comparisons", compared);
+    for (int t = 0; t < DS_GATE_TIERS; t++)
+        if (rs->gdb[t] && rs->gate_class[t] == 0)
+            cr_expect_not_null(rs->rdb[t], "digit tier %d has no relaxed database", t);
+    ds_ruleset_free(rs);
+}
+
+static ds_status collect(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
+{
+    ds_buf *b = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const ds_field *fl = &rec->fields[f[i].field];
+        ds_buf_printf(b, "%.*s=%.*s:%s:%llu-%llu:%.3f\n", (int)fl->name_len, fl->name,
+                      (int)fl->value_len, fl->value, f[i].rule->id,
+                      (unsigned long long)f[i].start, (unsigned long long)f[i].end,
+                      f[i].confidence);
+    }
+    return DS_OK;
+}
+
+static void scan_into(ds_detector *d, const char *field, const char *v, ds_buf *out)
+{
+    ds_field f = {field, strlen(field), v, strlen(v), 0, strlen(v)};
+    ds_record rec = {1, 1, &f, 1, 0};
+    ds_sink sink = {out, collect};
+    cr_assert_eq(ds_detector_scan(d, &rec, &sink, NULL), DS_OK);
+}
+
+/* The shape cache hands a window the candidates of an earlier window of the
+ * same shape: findings must not change. Every rule example, in its own
+ * column and in a text column, with eight sets of its digits (valid and
+ * invalid checksums of one shape, a card's prefix changing its brand), and
+ * again, now that every shape is in the cache: the same findings as the
+ * detector without relaxed databases, which scans every window. */
+Test(re_relax, shape_cache_finds_what_full_scanning_finds)
+{
+    ds_ruleset *with = NULL, *without = NULL;
+    ds_ruleset_opts ns = {0};
+    ns.no_shape = 1;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &with, &err), DS_OK, "%s", err.msg);
+    cr_assert_eq(ds_ruleset_load_builtin(&ns, &without, &err), DS_OK, "%s", err.msg);
+    for (int t = 0; t < DS_GATE_TIERS; t++)
+        cr_assert_null(without->rdb[t]);
+    ds_detect_opts lo = {0.0}; /* low-confidence findings too */
+    ds_detector *dw, *dn;
+    cr_assert_eq(ds_detector_new(with, &lo, &dw, NULL), DS_OK);
+    cr_assert_eq(ds_detector_new(without, &lo, &dn, NULL), DS_OK);
+    ds_buf a = {0}, b = {0};
+    for (int pass = 0; pass < 2; pass++) {
+        rng = 42;
+        for (size_t r = 0; r < with->nrules; r++) {
+            const ds_rule_def *e = &with->rules[r].def;
+            for (size_t x = 0; x < e->npositive + e->nnegative; x++) {
+                const ds_rule_example *ex =
+                    x < e->npositive ? &e->positive[x] : &e->negative[x - e->npositive];
+                const char *field = ex->field ? ex->field : "text";
+                for (int v = 0; v < 9; v++) {
+                    char s[512];
+                    if (v == 0)
+                        snprintf(s, sizeof s, "%s", ex->value);
+                    else
+                        scramble(ex->value, s, sizeof s, 0);
+                    scan_into(dw, field, s, &a);
+                    scan_into(dn, field, s, &b);
+                    scan_into(dw, "notes", s, &a);
+                    scan_into(dn, "notes", s, &b);
+                }
+            }
+        }
+    }
+    ds_buf_puts(&a, "");
+    ds_buf_puts(&b, "");
+    cr_assert_gt(a.len, 10000);
+    cr_assert_str_eq(a.data, b.data);
+    ds_buf_free(&a);
+    ds_buf_free(&b);
+    ds_detector_free(dw);
+    ds_detector_free(dn);
+    ds_ruleset_free(with);
+    ds_ruleset_free(without);
+}
