@@ -51,6 +51,9 @@ struct ds_detector {
      * repeat (a city, a category, a test card number), and the answer for
      * a value depends only on its bytes and its field name. */
     struct vcent *vc;     /* VCACHE entries, direct-mapped */
+    uint32_t *vtag;       /* per entry: a tag of its key, read before the entry so
+                           * that a value never seen (most of a dense column) does
+                           * not pull a cold entry into the CPU cache */
     /* Candidates of a digit-gated tier per window shape (its digits as '0'),
      * found with the tier's relaxed database (rules_impl.h: rdb). */
     struct scent *sc;     /* SCACHE entries, direct-mapped */
@@ -176,6 +179,7 @@ void ds_detector_free(ds_detector *d)
     free(d->f);
     free(d->drop);
     free(d->vc);
+    free(d->vtag);
     free(d->sc);
     free(d->ctx_seen);
     free(d->ctx_any);
@@ -261,8 +265,10 @@ static colmemo *memo_slot(ds_detector *d, const char *name, size_t len)
     colmemo *c = &d->memo[set + d->memo_next++ % COLMEMO_WAYS];
     c->len = len;
     if (++d->memo_gen == 0) { /* wrapped: no cached value may name a refilled slot */
-        if (d->vc)
+        if (d->vc) {
             memset(d->vc, 0, VCACHE * sizeof *d->vc);
+            memset(d->vtag, 0, VCACHE * sizeof *d->vtag);
+        }
         d->memo_gen = 1;
     }
     c->gen = d->memo_gen;
@@ -788,6 +794,37 @@ static void find_gate_runs(ds_detector *d, int c, const unsigned char *u, size_t
  * of its start, the first of them at most lead bytes after it, so it lies
  * inside one such window. Windows start and end on character boundaries, as
  * Vectorscan's UTF-8 mode requires. */
+/* A hash of n bytes for the caches, 8 at a time (a key is compared whole
+ * on a hit: the hash only picks the slot). The tail is read with loads
+ * that overlap, not copied byte by byte: that stalled the load after it. */
+static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
+{
+    const unsigned char *u = p, *end = u + n;
+    uint64_t h = seed ^ (n * 0x9E3779B97F4A7C15ULL), w;
+    for (; end - u >= 8; u += 8) {
+        memcpy(&w, u, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+        h ^= h >> 32;
+    }
+    size_t r = (size_t)(end - u);
+    if (r) {
+        if (n >= 8) {
+            memcpy(&w, end - 8, 8);
+        } else if (r >= 4) {
+            uint32_t a, b;
+            memcpy(&a, u, 4);
+            memcpy(&b, end - 4, 4);
+            w = a | (uint64_t)b << 32;
+        } else {
+            w = u[0] | (uint64_t)u[r / 2] << 8 | (uint64_t)end[-1] << 16;
+        }
+        h = (h ^ w) * 0xFF51AFD7ED558CCDULL;
+    }
+    h ^= h >> 29;
+    h *= 0xC4CEB9FE1A85EC53ULL;
+    return h ^ (h >> 32);
+}
+
 /* Scan the window [ws, we) with tier t's relaxed database through the shape
  * cache: a window of a shape seen before gets its candidates without a
  * scan. Returns 0 when the window is too long to be kept. */
@@ -798,19 +835,27 @@ static int scan_shape(ds_detector *d, int t, const char *v, size_t ws, size_t we
         return 0;
     char key[SC_KEY];
     const unsigned char *u = (const unsigned char *)v + ws;
-    uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)t;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned)(u[i] - '0') <= 9 ? '0' : u[i];
-        key[i] = (char)b;
-        h = (h ^ b) * 0x100000001b3ULL;
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(u + i));
+        __m128i dx = _mm_sub_epi8(x, zero); /* a digit: 0..9 unsigned */
+        __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(dx, nine), dx);
+        _mm_storeu_si128((__m128i *)(key + i),
+                         _mm_or_si128(_mm_and_si128(isd, zero), _mm_andnot_si128(isd, x)));
     }
+#endif
+    for (; i < n; i++)
+        key[i] = (char)((unsigned)(u[i] - '0') <= 9 ? '0' : u[i]);
+    uint64_t h = cache_hash(key, n, (uint64_t)t);
     if (!d->sc)
         d->sc = ds_xcalloc(SCACHE, sizeof *d->sc);
-    scent *e = &d->sc[(h ^ h >> 29) & (SCACHE - 1)];
+    scent *e = &d->sc[h & (SCACHE - 1)];
     if (e->used && e->tier == t && e->len == n && e->npat <= SC_PATS &&
         memcmp(e->key, key, n) == 0) {
-        for (size_t i = 0; i < e->npat; i++)
-            gated_hit(d, e->pat[i]);
+        for (size_t k = 0; k < e->npat; k++)
+            gated_hit(d, e->pat[k]);
         return 1;
     }
     e->used = 1;
@@ -855,15 +900,16 @@ static void scan_gated(ds_detector *d, int t, const char *v, size_t len)
     }
 }
 
-/* The value cache entry for v (allocated on first use). */
-static vcent *vc_slot(ds_detector *d, const char *v, size_t len)
+/* The value cache slot of v (allocated on first use) and its tag. */
+static size_t vc_slot(ds_detector *d, const char *v, size_t len, uint32_t *tag)
 {
-    if (!d->vc)
+    if (!d->vc) {
         d->vc = ds_xcalloc(VCACHE, sizeof *d->vc);
-    uint64_t h = 0xcbf29ce484222325ULL ^ d->cur->gen;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)v[i]) * 0x100000001b3ULL;
-    return &d->vc[(h ^ h >> 29) & (VCACHE - 1)];
+        d->vtag = ds_xcalloc(VCACHE, sizeof *d->vtag);
+    }
+    uint64_t h = cache_hash(v, len, d->cur->gen);
+    *tag = (uint32_t)(h >> 32) | 1u;
+    return (size_t)h & (VCACHE - 1);
 }
 
 static void scan_value(ds_detector *d, const ds_field *f)
@@ -901,23 +947,27 @@ static void scan_value(ds_detector *d, const ds_field *f)
     d->st.bytes += len;
     const ds_ruleset *rs = d->rs;
 
-    if (rs->has_column_only && f->value_off == 0 && len > 0) {
-        for (size_t i = 0; i < rs->nrules; i++) {
-            const ds_crule *r = &rs->rules[i];
-            if (r->def.column_only && col_match(d, r, 0) &&
-                (!r->npair_cols || has_pair_field(d, r))) {
+    if (rs->ncolumn_only && f->value_off == 0 && len > 0) {
+        for (size_t k = 0; k < rs->ncolumn_only; k++) {
+            const ds_crule *r = &rs->rules[rs->column_only[k]];
+            if (col_match(d, r, 0) && (!r->npair_cols || has_pair_field(d, r))) {
                 size_t e = f->own_len < f->value_len ? own : len;
                 push(d, r, v, 0, e, base, r->pub.confidence);
             }
         }
     }
     /* the value cache: a whole short value seen before in this column */
-    vcent *ce = NULL;
+    int cacheable = 0;
+    size_t slot = 0;
+    uint32_t tag = 0;
     size_t nf0 = d->nf;
     uint64_t lim0 = d->st.limit_hits;
     if (d->cur && f->value_off == 0 && own == len && len <= VC_VAL) {
-        ce = vc_slot(d, v, len);
-        if (ce->gen == d->cur->gen && ce->len == len && memcmp(ce->val, v, len) == 0) {
+        cacheable = 1;
+        slot = vc_slot(d, v, len, &tag);
+        const vcent *ce = &d->vc[slot];
+        if (d->vtag[slot] == tag && ce->gen == d->cur->gen && ce->len == len &&
+            memcmp(ce->val, v, len) == 0) {
             for (size_t i = 0; i < ce->nf; i++)
                 push(d, &rs->rules[ce->f[i].rule], v, ce->f[i].s, ce->f[i].e, base,
                      ce->f[i].conf);
@@ -972,7 +1022,9 @@ static void scan_value(ds_detector *d, const ds_field *f)
     }
     /* a value that hit a PCRE2 limit is scanned again next time, and
      * reported again */
-    if (ce && d->st.limit_hits == lim0 && d->nf - nf0 <= VC_F) {
+    if (cacheable && d->st.limit_hits == lim0 && d->nf - nf0 <= VC_F) {
+        vcent *ce = &d->vc[slot];
+        d->vtag[slot] = tag;
         ce->gen = d->cur->gen;
         ce->len = (uint8_t)len;
         memcpy(ce->val, v, len);

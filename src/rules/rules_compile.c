@@ -578,6 +578,7 @@ void ds_ruleset_free(ds_ruleset *rs)
         crule_free(&rs->rules[i]);
     free(rs->rules);
     free(rs->always);
+    free(rs->column_only);
     if (rs->db)
         hs_free_database(rs->db);
     for (int t = 0; t < DS_GATE_TIERS; t++) {
@@ -1078,8 +1079,11 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             if (rc != DS_OK)
                 goto fail_rule;
         }
-        if (rd->column_only)
-            rs->has_column_only = 1;
+        if (rd->column_only) {
+            rs->column_only = ds_xrealloc(rs->column_only,
+                                          (rs->ncolumn_only + 1) * sizeof *rs->column_only);
+            rs->column_only[rs->ncolumn_only++] = rs->nrules;
+        }
         rs->nrules++;
         continue;
     fail_rule:

@@ -114,7 +114,9 @@ struct ds_ruleset {
     int ngated;                     /* patterns in gated databases */
     size_t *always;       /* patterns run with PCRE2 on every value */
     size_t nalways;
-    int has_column_only;
+    size_t *column_only;  /* the rules with column_only, in order (a list: walking
+                           * every rule's large struct per value missed the cache) */
+    size_t ncolumn_only;
     char digest[32];
     ds_lexset **lexsets;  /* every lexicon file loaded, shared by the rules */
     size_t nlexsets;
