@@ -55,7 +55,8 @@ struct ds_detector {
                            * that a value never seen (most of a dense column) does
                            * not pull a cold entry into the CPU cache */
     /* Candidates of a digit-gated tier per window shape (its digits as '0'),
-     * found with the tier's relaxed database (rules_impl.h: rdb). */
+     * and of the whole-value database per shape of a short value with
+     * digits, found with their relaxed databases (rules_impl.h: rdb). */
     struct scent *sc;     /* SCACHE entries, direct-mapped */
     struct scent *sc_fill; /* the entry the relaxed scan is filling, or NULL */
     /* per rule: has the current value a context word of it (value_has_context) */
@@ -99,10 +100,12 @@ typedef struct vcent {
 #define SCACHE 4096
 #define SC_KEY 64
 #define SC_PATS 6
+#define SC_MAIN DS_GATE_TIERS /* the key space of the whole-value database */
 
 typedef struct scent {
     uint8_t used, tier, len, npat; /* npat > SC_PATS: not kept */
     uint16_t pat[SC_PATS];         /* ids as Vectorscan reports them */
+    uint8_t end[SC_PATS];          /* SC_MAIN: where each first ended */
     char key[SC_KEY];
 } scent;
 
@@ -136,6 +139,7 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
         bad |= rs->gdb[t] && hs_alloc_scratch(rs->gdb[t], &d->scratch) != HS_SUCCESS;
         bad |= rs->rdb[t] && hs_alloc_scratch(rs->rdb[t], &d->scratch) != HS_SUCCESS;
     }
+    bad |= rs->rdb_main && hs_alloc_scratch(rs->rdb_main, &d->scratch) != HS_SUCCESS;
     if (bad) {
         if (d->scratch)
             hs_free_scratch(d->scratch);
@@ -825,16 +829,18 @@ static uint64_t cache_hash(const void *p, size_t n, uint64_t seed)
     return h ^ (h >> 32);
 }
 
-/* Scan the window [ws, we) with tier t's relaxed database through the shape
- * cache: a window of a shape seen before gets its candidates without a
- * scan. Returns 0 when the window is too long to be kept. */
-static int scan_shape(ds_detector *d, int t, const char *v, size_t ws, size_t we)
+/* The shape cache entry for the n bytes at u in key space t (a digit tier,
+ * or SC_MAIN for the whole-value database): *hit set when it holds their
+ * shape's answer, else reset for the relaxed scan to fill. NULL when the
+ * text is longer than a key, or holds no digit and need_digit is set (its
+ * shape is itself: the value cache answers repeats). */
+static scent *shape_slot(ds_detector *d, unsigned t, const unsigned char *u, size_t n,
+                         int need_digit, int *hit)
 {
-    size_t n = we - ws;
     if (n > SC_KEY)
-        return 0;
+        return NULL;
     char key[SC_KEY];
-    const unsigned char *u = (const unsigned char *)v + ws;
+    unsigned digits = 0;
     size_t i = 0;
 #ifdef __SSE2__
     const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
@@ -842,29 +848,86 @@ static int scan_shape(ds_detector *d, int t, const char *v, size_t ws, size_t we
         __m128i x = _mm_loadu_si128((const __m128i *)(u + i));
         __m128i dx = _mm_sub_epi8(x, zero); /* a digit: 0..9 unsigned */
         __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(dx, nine), dx);
+        digits |= (unsigned)_mm_movemask_epi8(isd);
         _mm_storeu_si128((__m128i *)(key + i),
                          _mm_or_si128(_mm_and_si128(isd, zero), _mm_andnot_si128(isd, x)));
     }
 #endif
-    for (; i < n; i++)
-        key[i] = (char)((unsigned)(u[i] - '0') <= 9 ? '0' : u[i]);
+    for (; i < n; i++) {
+        unsigned isd = (unsigned)(u[i] - '0') <= 9;
+        digits |= isd;
+        key[i] = (char)(isd ? '0' : u[i]);
+    }
+    if (need_digit && !digits)
+        return NULL;
     uint64_t h = cache_hash(key, n, (uint64_t)t);
     if (!d->sc)
         d->sc = ds_xcalloc(SCACHE, sizeof *d->sc);
     scent *e = &d->sc[h & (SCACHE - 1)];
-    if (e->used && e->tier == t && e->len == n && e->npat <= SC_PATS &&
-        memcmp(e->key, key, n) == 0) {
+    *hit = e->used && e->tier == t && e->len == n && e->npat <= SC_PATS &&
+           memcmp(e->key, key, n) == 0;
+    if (!*hit) {
+        e->used = 1;
+        e->tier = (uint8_t)t;
+        e->len = (uint8_t)n;
+        e->npat = 0;
+        memcpy(e->key, key, n);
+    }
+    return e;
+}
+
+/* Scan the window [ws, we) with tier t's relaxed database through the shape
+ * cache: a window of a shape seen before gets its candidates without a
+ * scan. Returns 0 when the window is too long to be kept. */
+static int scan_shape(ds_detector *d, int t, const char *v, size_t ws, size_t we)
+{
+    int hit;
+    scent *e = shape_slot(d, (unsigned)t, (const unsigned char *)v + ws, we - ws, 0, &hit);
+    if (!e)
+        return 0;
+    if (hit) {
         for (size_t k = 0; k < e->npat; k++)
             gated_hit(d, e->pat[k]);
         return 1;
     }
-    e->used = 1;
-    e->tier = (uint8_t)t;
-    e->len = (uint8_t)n;
-    e->npat = 0;
-    memcpy(e->key, key, n);
     d->sc_fill = e;
-    hs_scan(d->rs->rdb[t], v + ws, (unsigned)n, 0, d->scratch, on_hs_gated, d);
+    hs_scan(d->rs->rdb[t], v + ws, (unsigned)(we - ws), 0, d->scratch, on_hs_gated, d);
+    d->sc_fill = NULL;
+    return 1;
+}
+
+static int on_hs_main_fill(unsigned id, unsigned long long from, unsigned long long to,
+                           unsigned flags, void *ctx)
+{
+    ds_detector *d = ctx;
+    scent *e = d->sc_fill;
+    if (e->npat < SC_PATS && id <= UINT16_MAX && to <= UINT8_MAX) {
+        e->pat[e->npat] = (uint16_t)id;
+        e->end[e->npat++] = (uint8_t)to;
+    } else {
+        e->npat = SC_PATS + 1;
+    }
+    return on_hs(id, from, to, flags, ctx);
+}
+
+/* The whole-value database over a short value with digits, through the
+ * shape cache: the patterns its relaxed twin reports and where each first
+ * ends (at or before the original's first end, so PCRE2 starting
+ * max_width before it still finds every match). Returns 0 when the value
+ * does not go through the cache. */
+static int scan_main_shape(ds_detector *d, const char *v, size_t len)
+{
+    int hit;
+    scent *e = shape_slot(d, SC_MAIN, (const unsigned char *)v, len, 1, &hit);
+    if (!e)
+        return 0;
+    if (hit) {
+        for (size_t k = 0; k < e->npat; k++)
+            on_hs(e->pat[k], 0, e->end[k], 0, d);
+        return 1;
+    }
+    d->sc_fill = e;
+    hs_scan(d->rs->rdb_main, v, (unsigned)len, 0, d->scratch, on_hs_main_fill, d);
     d->sc_fill = NULL;
     return 1;
 }
@@ -976,7 +1039,7 @@ static void scan_value(ds_detector *d, const ds_field *f)
     }
     d->nhits = 0;
     d->ngh = 0;
-    if (rs->db && len > 0)
+    if (rs->db && len > 0 && !(rs->rdb_main && scan_main_shape(d, v, len)))
         hs_scan(rs->db, v, (unsigned)(len > UINT32_MAX ? UINT32_MAX : len), 0, d->scratch,
                 on_hs, d);
     for (int c = 0; c < DS_GATE_CLASSES; c++) {

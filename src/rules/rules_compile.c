@@ -587,6 +587,8 @@ void ds_ruleset_free(ds_ruleset *rs)
         if (rs->rdb[t])
             hs_free_database(rs->rdb[t]);
     }
+    if (rs->rdb_main)
+        hs_free_database(rs->rdb_main);
     free(rs);
 }
 
@@ -1251,7 +1253,9 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 flags[nl] = flags[i];
                 ids[nl++] = ids[i];
             }
-        compile_db(exprs, flags, ids, nl, refused, &rs->db);
+        size_t nm = compile_db(exprs, flags, ids, nl, refused, &rs->db);
+        if (rs->db && !(o && o->no_shape))
+            compile_relaxed(exprs, flags, ids, nm, &rs->rdb_main);
         free(tier);
         free(gexprs);
         free(gflags);

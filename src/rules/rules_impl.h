@@ -104,6 +104,7 @@ struct ds_ruleset {
      * shape, its digits as '0', so the detector scans each shape once. NULL
      * when an expression of the tier could not be relaxed. */
     hs_database_t *rdb[DS_GATE_TIERS];
+    hs_database_t *rdb_main; /* the same for db, used on short values with digits */
     unsigned gate_width[DS_GATE_TIERS];
     unsigned gate_lead[DS_GATE_TIERS]; /* a match starts at most this many bytes before
                                         * a gate byte (re_shape.h lead) */

@@ -191,6 +191,7 @@ Test(re_relax, superset_and_digit_blind_on_every_builtin_rule)
     for (int t = 0; t < DS_GATE_TIERS; t++)
         if (rs->gdb[t] && rs->gate_class[t] == 0)
             cr_expect_not_null(rs->rdb[t], "digit tier %d has no relaxed database", t);
+    cr_expect_not_null(rs->rdb_main, "the whole-value database has no relaxed twin");
     ds_ruleset_free(rs);
 }
 
@@ -232,6 +233,7 @@ Test(re_relax, shape_cache_finds_what_full_scanning_finds)
     cr_assert_eq(ds_ruleset_load_builtin(&ns, &without, &err), DS_OK, "%s", err.msg);
     for (int t = 0; t < DS_GATE_TIERS; t++)
         cr_assert_null(without->rdb[t]);
+    cr_assert_null(without->rdb_main);
     ds_detect_opts lo = {0.0}; /* low-confidence findings too */
     ds_detector *dw, *dn;
     cr_assert_eq(ds_detector_new(with, &lo, &dw, NULL), DS_OK);
