@@ -10,6 +10,9 @@
 #include "common/siphash.h"
 #include "rules/rules_impl.h"
 
+#define AGG_MEMO 64
+#define AGG_MEMO_NAME 64
+
 struct ds_agg {
     ds_field_agg *fields;
     size_t nfields, cap;
@@ -17,6 +20,14 @@ struct ds_agg {
     size_t nslots;
     size_t other; /* index + 1 of the overflow bucket, 0 = none */
     size_t nsketches; /* distinct-value sketches created (DS_AGG_MAX_SKETCHES) */
+    /* The raw name last seen at each field position and its index: a CSV
+     * header or a JSONL schema repeats on every record, and normalising and
+     * hashing every name of every record was ~3% of a dense CSV scan. */
+    struct {
+        size_t len; /* raw name length + 1; 0: empty */
+        size_t idx;
+        char name[AGG_MEMO_NAME];
+    } memo[AGG_MEMO];
 };
 
 static uint64_t hash(const char *s, size_t n)
@@ -90,7 +101,20 @@ void ds_agg_add(ds_agg *a, const ds_record *rec, const ds_finding *f, size_t n)
     size_t fi = 0;
     for (size_t i = 0; i < rec->nfields; i++) {
         const ds_field *fld = &rec->fields[i];
-        size_t idx = field_index(a, fld->name, fld->name_len);
+        size_t idx;
+        if (i < AGG_MEMO && fld->name_len <= AGG_MEMO_NAME) {
+            if (a->memo[i].len == fld->name_len + 1 &&
+                memcmp(a->memo[i].name, fld->name, fld->name_len) == 0) {
+                idx = a->memo[i].idx;
+            } else {
+                idx = field_index(a, fld->name, fld->name_len);
+                a->memo[i].len = fld->name_len + 1;
+                a->memo[i].idx = idx;
+                memcpy(a->memo[i].name, fld->name, fld->name_len);
+            }
+        } else {
+            idx = field_index(a, fld->name, fld->name_len);
+        }
         ds_field_agg *fa = &a->fields[idx];
         if (fa->last_rec != rec->index && fld->value_len > 0) {
             fa->last_rec = rec->index;
