@@ -2,9 +2,12 @@
  * differentially. The gated detector (windows around digits and '@', lead
  * and reach proven by rules/re_shape.c, class boundaries on the identifier
  * tiers, PCRE2 start limits) must find exactly what whole-value scanning
- * finds (ds_ruleset_opts.no_gate), and a record scanned a second time (its
- * short values then come from the value cache) must give the same findings
- * again. Any difference aborts.
+ * finds (ds_ruleset_opts.no_gate, no_shape), and a record scanned a second
+ * time (its short values then come from the value cache) must give the same
+ * findings again. The record with other digits (each d -> 7d + 3 mod 10),
+ * scanned next by the gated detector, whose shape cache (re_relax.h) now
+ * holds the first record's shapes, must give what a fresh whole-value
+ * detector finds in it. Any difference aborts.
  *
  * Input: fields separated by 0x1E; a field is NAME 0x1F VALUE, or a VALUE
  * alone (named "value"). Each value is cut at its first invalid UTF-8 byte,
@@ -47,6 +50,7 @@ static void load(void)
     ds_ruleset_opts o = {0};
     FUZZ_CHECK(ds_ruleset_load_builtin(&o, &gated, &err) == DS_OK);
     o.no_gate = 1;
+    o.no_shape = 1;
     FUZZ_CHECK(ds_ruleset_load_builtin(&o, &whole, &err) == DS_OK);
 }
 
@@ -98,6 +102,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fprintf(stderr, "gated:\n%s\nwhole:\n%s\n", a.data, c.data);
         FUZZ_CHECK(strcmp(a.data, c.data) == 0);
     }
+    /* other digits, same shapes */
+    char *other = malloc(size + 1);
+    FUZZ_CHECK(other != NULL);
+    for (size_t i = 0; i <= size; i++)
+        other[i] = copy[i] >= '0' && copy[i] <= '9' ? (char)('0' + (7 * (copy[i] - '0') + 3) % 10)
+                                                    : copy[i];
+    ds_field g[MAX_FIELDS];
+    for (size_t i = 0; i < nf; i++) {
+        g[i] = f[i];
+        g[i].value = other + (f[i].value - copy);
+    }
+    ds_record rec2 = {2, 2, g, nf, 0};
+    ds_detector *dw2 = NULL;
+    FUZZ_CHECK(ds_detector_new(whole, &o, &dw2, NULL) == DS_OK);
+    ds_buf d2 = {0}, e2 = {0};
+    ds_sink sd = {&d2, collect}, se = {&e2, collect};
+    uint64_t lim = ds_detector_stats(dg)->limit_hits;
+    ds_detector_scan(dg, &rec2, &sd, NULL);
+    ds_detector_scan(dw2, &rec2, &se, NULL);
+    ds_buf_putc(&d2, 0);
+    ds_buf_putc(&e2, 0);
+    if (ds_detector_stats(dg)->limit_hits == lim && !ds_detector_stats(dw2)->limit_hits) {
+        if (strcmp(d2.data, e2.data) != 0)
+            fprintf(stderr, "shape-cached:\n%s\nwhole:\n%s\n", d2.data, e2.data);
+        FUZZ_CHECK(strcmp(d2.data, e2.data) == 0);
+    }
+    ds_buf_free(&d2);
+    ds_buf_free(&e2);
+    ds_detector_free(dw2);
+    free(other);
     ds_buf_free(&a);
     ds_buf_free(&b);
     ds_buf_free(&c);
