@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/mem.h"
+#include "rules/re_lex.h"
 
 #define MAX_DEPTH 64
 #define MAX_GROUPS 128
@@ -49,80 +50,14 @@ static int is_digit(unsigned c)
     return c >= '0' && c <= '9';
 }
 
-static int hexval(unsigned c)
-{
-    if (is_digit(c))
-        return (int)(c - '0');
-    if ((c | 32u) >= 'a' && (c | 32u) <= 'f')
-        return (int)((c | 32u) - 'a' + 10);
-    return -1;
-}
-
-/* \xHH or \x{H...} after the 'x': the code point, or -1. */
-static long read_hex(relaxer *r)
-{
-    long cp = 0;
-    if (*r->p == '{') {
-        r->p++;
-        int n = 0, h;
-        while ((h = hexval(*r->p)) >= 0 && n < 8) {
-            cp = cp * 16 + h;
-            r->p++;
-            n++;
-        }
-        if (*r->p != '}' || n == 0 || cp > 0x10FFFF)
-            return -1;
-        r->p++;
-        return cp;
-    }
-    for (int n = 0, h; n < 2 && (h = hexval(*r->p)) >= 0; n++, r->p++)
-        cp = cp * 16 + h;
-    return cp;
-}
-
-/* Skip one UTF-8 character of the pattern; its code point, or -1. */
 static long read_char(relaxer *r)
 {
-    unsigned c = *r->p++;
-    if (c < 0x80)
-        return (long)c;
-    if (c < 0xC2 || c > 0xF4)
-        return -1;
-    unsigned k = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1;
-    long cp = (long)(c & (0x3Fu >> k));
-    for (unsigned i = 0; i < k; i++) {
-        if ((*r->p & 0xC0) != 0x80)
-            return -1;
-        cp = (cp << 6) | (*r->p++ & 0x3F);
-    }
-    return cp;
+    return ds_re_read_utf8(&r->p);
 }
 
-/* An escape standing for one character, after the backslash and the
- * letter e: its code point, or -1 when it is not one. */
 static long char_escape(relaxer *r, unsigned e)
 {
-    switch (e) {
-    case 'n':
-        return '\n';
-    case 't':
-        return '\t';
-    case 'r':
-        return '\r';
-    case 'f':
-        return '\f';
-    case 'e':
-        return 27;
-    case 'a':
-        return 7;
-    case 'x':
-        return read_hex(r);
-    default:
-        break;
-    }
-    if (e && e < 0x80 && !((e | 32u) >= 'a' && (e | 32u) <= 'z') && !is_digit(e))
-        return (long)e; /* escaped punctuation */
-    return -1;
+    return ds_re_char_escape(e, &r->p);
 }
 
 /* The digits of [lo, hi] as a mask of bits 0-9. */

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "rules/re_lex.h"
+
 #define MAX_DEPTH 64
 #define MAX_GROUPS 128
 #define MAX_NAMES 32
@@ -74,76 +76,21 @@ static unsigned char_width(const parser *ps, unsigned cp)
 /* Read one UTF-8 character of the pattern text; its code point. */
 static unsigned read_char(parser *ps)
 {
-    unsigned c = *ps->p++;
-    if (c < 0x80)
-        return c;
-    unsigned n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : 1, cp = c & (0x3Fu >> n);
-    for (unsigned i = 0; i < n; i++) {
-        if ((*ps->p & 0xC0) != 0x80) {
-            ps->fail = 1;
-            return 0;
-        }
-        cp = (cp << 6) | (*ps->p++ & 0x3Fu);
+    long cp = ds_re_read_utf8(&ps->p);
+    if (cp < 0) {
+        ps->fail = 1;
+        return 0;
     }
-    return cp;
-}
-
-static int hexval(unsigned c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)(c - '0');
-    if ((c | 32u) >= 'a' && (c | 32u) <= 'f')
-        return (int)((c | 32u) - 'a' + 10);
-    return -1;
-}
-
-/* \x{HHH} or \xHH after the 'x'; the code point. */
-static unsigned read_hex(parser *ps)
-{
-    unsigned cp = 0;
-    if (*ps->p == '{') {
-        ps->p++;
-        int n = 0, h;
-        while ((h = hexval(*ps->p)) >= 0 && n < 8) {
-            cp = cp * 16 + (unsigned)h;
-            ps->p++;
-            n++;
-        }
-        if (*ps->p != '}' || n == 0 || cp > 0x10FFFF)
-            ps->fail = 1;
-        else
-            ps->p++;
-        return cp;
-    }
-    for (int n = 0, h; n < 2 && (h = hexval(*ps->p)) >= 0; n++, ps->p++)
-        cp = cp * 16 + (unsigned)h;
-    return cp;
+    return (unsigned)cp;
 }
 
 /* An escape that stands for one known character; its code point, or -1. */
 static long simple_escape(parser *ps, unsigned c)
 {
-    switch (c) {
-    case 'n':
-        return '\n';
-    case 't':
-        return '\t';
-    case 'r':
-        return '\r';
-    case 'f':
-        return '\f';
-    case 'e':
-        return 27;
-    case 'a':
-        return 7;
-    case 'x':
-        return (long)read_hex(ps);
-    default:
-        break;
-    }
-    if (c < 0x80 && !((c | 32u) >= 'a' && (c | 32u) <= 'z') && !(c >= '0' && c <= '9'))
-        return (long)c; /* escaped punctuation stands for itself */
-    return -1;
+    long cp = ds_re_char_escape(c, &ps->p);
+    if (cp < 0 && c == 'x')
+        ps->fail = 1; /* a malformed \x{...} */
+    return cp;
 }
 
 /* A class [...] after its '['. */

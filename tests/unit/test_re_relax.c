@@ -16,6 +16,7 @@
 #include "rules/rule_def.h"
 #include "rules/rules.h"
 #include "rules/rules_impl.h"
+#include "util.h"
 
 Test(re_relax, hand_worked_vectors)
 {
@@ -195,25 +196,9 @@ Test(re_relax, superset_and_digit_blind_on_every_builtin_rule)
     ds_ruleset_free(rs);
 }
 
-static ds_status collect(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
-{
-    ds_buf *b = ctx;
-    for (size_t i = 0; i < n; i++) {
-        const ds_field *fl = &rec->fields[f[i].field];
-        ds_buf_printf(b, "%.*s=%.*s:%s:%llu-%llu:%.3f\n", (int)fl->name_len, fl->name,
-                      (int)fl->value_len, fl->value, f[i].rule->id,
-                      (unsigned long long)f[i].start, (unsigned long long)f[i].end,
-                      f[i].confidence);
-    }
-    return DS_OK;
-}
-
 static void scan_into(ds_detector *d, const char *field, const char *v, ds_buf *out)
 {
-    ds_field f = {field, strlen(field), v, strlen(v), 0, strlen(v)};
-    ds_record rec = {1, 1, &f, 1, 0};
-    ds_sink sink = {out, collect};
-    cr_assert_eq(ds_detector_scan(d, &rec, &sink, NULL), DS_OK);
+    cr_assert_eq(scan_field_into(d, field, v, strlen(v), 1, out), DS_OK);
 }
 
 /* The shape cache hands a window the candidates of an earlier window of the

@@ -15,6 +15,7 @@
 #include "rules/rule_def.h"
 #include "rules/rules.h"
 #include "rules/rules_impl.h"
+#include "util.h"
 
 /* the detector's gate: ASCII digits and ':' */
 static void gate_digits_colon(uint8_t g[32])
@@ -188,25 +189,9 @@ Test(re_shape, sound_on_every_builtin_rule_example)
     ds_ruleset_free(rs);
 }
 
-/* Findings of rs on a one-field record, as text. */
-static ds_status collect(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
-{
-    ds_buf *b = ctx;
-    for (size_t i = 0; i < n; i++) {
-        const ds_field *fl = &rec->fields[f[i].field];
-        ds_buf_printf(b, "%.*s:%s:%llu-%llu:%.3f\n", (int)fl->name_len, fl->name,
-                      f[i].rule->id, (unsigned long long)f[i].start,
-                      (unsigned long long)f[i].end, f[i].confidence);
-    }
-    return DS_OK;
-}
-
 static void scan_into(ds_detector *d, const char *field, const char *v, size_t len, ds_buf *out)
 {
-    ds_field f = {field, strlen(field), v, len, 0, len};
-    ds_record rec = {1, 1, &f, 1, 0};
-    ds_sink sink = {out, collect};
-    cr_assert_eq(ds_detector_scan(d, &rec, &sink, NULL), DS_OK);
+    cr_assert_eq(scan_field_into(d, field, v, len, 0, out), DS_OK);
 }
 
 /* Gated scanning (windows around digits and colons) and whole-value

@@ -121,3 +121,33 @@ void rm_flat_dir(const char *dir)
     closedir(dh);
     rmdir(dir);
 }
+
+typedef struct field_sink {
+    ds_buf *out;
+    int with_value;
+} field_sink;
+
+static ds_status on_field_findings(void *ctx, const ds_record *rec, const ds_finding *f, size_t n)
+{
+    const field_sink *fs = ctx;
+    for (size_t i = 0; i < n; i++) {
+        const ds_field *fl = &rec->fields[f[i].field];
+        ds_buf_printf(fs->out, "%.*s", (int)fl->name_len, fl->name);
+        if (fs->with_value)
+            ds_buf_printf(fs->out, "=%.*s", (int)fl->value_len, fl->value);
+        ds_buf_printf(fs->out, ":%s:%llu-%llu:%.3f\n", f[i].rule->id,
+                      (unsigned long long)f[i].start, (unsigned long long)f[i].end,
+                      f[i].confidence);
+    }
+    return DS_OK;
+}
+
+ds_status scan_field_into(ds_detector *d, const char *name, const char *value, size_t len,
+                          int with_value, ds_buf *out)
+{
+    ds_field f = {name, strlen(name), value, len, 0, len};
+    ds_record rec = {1, 1, &f, 1, 0};
+    field_sink fs = {out, with_value};
+    ds_sink sink = {&fs, on_field_findings};
+    return ds_detector_scan(d, &rec, &sink, NULL);
+}

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "common/buf.h"
+#include "detect/detect.h"
 #include "input/source.h"
 
 /* Read data[0..len) as format fmt with stream chunks of `chunk` bytes (0 = no
@@ -28,5 +30,11 @@ void rm_flat_dir(const char *dir);
 
 /* Read a whole small test file (fixtures); aborts the test on failure. */
 char *read_file(const char *path, size_t *len);
+
+/* Scan one field NAME=VALUE (value[0..len)) with d and append its findings
+ * to out, one line each: NAME:RULE:START-END:CONFIDENCE, or with_value:
+ * NAME=VALUE:RULE:START-END:CONFIDENCE. Returns ds_detector_scan's status. */
+ds_status scan_field_into(ds_detector *d, const char *name, const char *value, size_t len,
+                          int with_value, ds_buf *out);
 
 #endif
