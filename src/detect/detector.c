@@ -327,6 +327,13 @@ static int ctx_word_in(const ds_crule *r, const char *v, size_t len, size_t lo, 
                        size_t s, size_t e)
 {
     for (size_t i = lo; i < hi; i++) {
+        if (i >= s && i + r->ctx_maxlen <= e) {
+            /* every word starting here ends inside the match: on to the
+             * last start that may reach past it (a CSV cell is mostly its
+             * match) */
+            i = e - r->ctx_maxlen;
+            continue;
+        }
         if (i > 0 && is_word_byte((unsigned char)v[i - 1]))
             continue;
         unsigned c = lower((unsigned char)v[i]);

@@ -1024,6 +1024,8 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 lower_ascii(word);
                 r->ctx_words[cap] = word;
                 r->ctx_lens[cap] = strlen(word);
+                if (r->ctx_lens[cap] > r->ctx_maxlen)
+                    r->ctx_maxlen = r->ctx_lens[cap];
                 r->nctx++;
             }
         }

@@ -71,6 +71,7 @@ typedef struct ds_crule {
     char **ctx_words;     /* context words of the active languages, lower case */
     size_t *ctx_lens;
     size_t nctx;
+    size_t ctx_maxlen;    /* the longest context word */
     size_t ctx_first[257]; /* ctx_words sorted by first byte: those starting with
                             * byte c are [ctx_first[c], ctx_first[c + 1]) */
     char **columns;       /* normalised column names (fnmatch patterns) */
