@@ -232,20 +232,22 @@ int ds_valid_iban(const char *s, size_t n)
           c[2] <= '9' && c[3] >= '0' && c[3] <= '9'))
         return 0;
     size_t want = 0;
-    for (size_t i = 0; i < sizeof iban_len / sizeof iban_len[0]; i++)
+    for (size_t i = 0; i < sizeof iban_len / sizeof iban_len[0] && !want; i++)
         if (iban_len[i].cc[0] == c[0] && iban_len[i].cc[1] == c[1])
             want = iban_len[i].len;
     if (want == 0 || want != k)
         return 0;
-    /* move the first four characters to the end, letters become 10..35 */
+    /* move the first four characters to the end (two passes: an index
+     * modulo k cost a division a character), letters become 10..35 */
     unsigned rem = 0;
-    for (size_t i = 0; i < k; i++) {
-        char ch = c[(i + 4) % k];
-        if (ch >= 'A' && ch <= 'Z') {
-            unsigned v = (unsigned)(ch - 'A' + 10);
-            rem = (rem * 100 + v) % 97;
-        } else {
-            rem = (rem * 10 + (unsigned)(ch - '0')) % 97;
+    for (size_t pass = 0; pass < 2; pass++) {
+        size_t from = pass ? 0 : 4, to = pass ? 4 : k;
+        for (size_t i = from; i < to; i++) {
+            char ch = c[i];
+            if (ch >= 'A' && ch <= 'Z')
+                rem = (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97;
+            else
+                rem = (rem * 10 + (unsigned)(ch - '0')) % 97;
         }
     }
     return rem == 1;
