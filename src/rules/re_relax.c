@@ -64,8 +64,11 @@ static long char_escape(relaxer *r, unsigned e)
 static unsigned digit_mask(long lo, long hi)
 {
     unsigned m = 0;
-    for (long c = lo < '0' ? '0' : lo; c <= hi && c <= '9'; c++)
-        m |= 1u << (c - '0');
+    for (unsigned k = 0; k < 10; k++) {
+        long c = '0' + (long)k;
+        if (lo <= c && c <= hi)
+            m |= 1u << k;
+    }
     return m;
 }
 
