@@ -138,8 +138,10 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
     for (int t = 0; t < DS_GATE_TIERS; t++) {
         bad |= rs->gdb[t] && hs_alloc_scratch(rs->gdb[t], &d->scratch) != HS_SUCCESS;
         bad |= rs->rdb[t] && hs_alloc_scratch(rs->rdb[t], &d->scratch) != HS_SUCCESS;
+        bad |= rs->rrest[t] && hs_alloc_scratch(rs->rrest[t], &d->scratch) != HS_SUCCESS;
     }
     bad |= rs->rdb_main && hs_alloc_scratch(rs->rdb_main, &d->scratch) != HS_SUCCESS;
+    bad |= rs->rrest_main && hs_alloc_scratch(rs->rrest_main, &d->scratch) != HS_SUCCESS;
     if (bad) {
         if (d->scratch)
             hs_free_scratch(d->scratch);
@@ -895,11 +897,14 @@ static int scan_shape(ds_detector *d, int t, const char *v, size_t ws, size_t we
     if (hit) {
         for (size_t k = 0; k < e->npat; k++)
             gated_hit(d, e->pat[k]);
-        return 1;
+    } else {
+        d->sc_fill = e;
+        hs_scan(d->rs->rdb[t], v + ws, (unsigned)(we - ws), 0, d->scratch, on_hs_gated, d);
+        d->sc_fill = NULL;
     }
-    d->sc_fill = e;
-    hs_scan(d->rs->rdb[t], v + ws, (unsigned)(we - ws), 0, d->scratch, on_hs_gated, d);
-    d->sc_fill = NULL;
+    /* the tier's expressions that did not relax: every window */
+    if (d->rs->rrest[t])
+        hs_scan(d->rs->rrest[t], v + ws, (unsigned)(we - ws), 0, d->scratch, on_hs_gated, d);
     return 1;
 }
 
@@ -931,11 +936,13 @@ static int scan_main_shape(ds_detector *d, const char *v, size_t len)
     if (hit) {
         for (size_t k = 0; k < e->npat; k++)
             on_hs(e->pat[k], 0, e->end[k], 0, d);
-        return 1;
+    } else {
+        d->sc_fill = e;
+        hs_scan(d->rs->rdb_main, v, (unsigned)len, 0, d->scratch, on_hs_main_fill, d);
+        d->sc_fill = NULL;
     }
-    d->sc_fill = e;
-    hs_scan(d->rs->rdb_main, v, (unsigned)len, 0, d->scratch, on_hs_main_fill, d);
-    d->sc_fill = NULL;
+    if (d->rs->rrest_main)
+        hs_scan(d->rs->rrest_main, v, (unsigned)len, 0, d->scratch, on_hs, d);
     return 1;
 }
 

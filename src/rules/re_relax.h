@@ -18,7 +18,7 @@
  * are ASCII). Anything outside the subset it reads (\p, \Q with digits,
  * backreferences to a group that can hold a digit, named references,
  * conditionals, recursion, verbs, extended mode, octal escapes) gives NULL:
- * the caller keeps scanning with the original expression. */
+ * the caller scans that expression as it is, on every window. */
 #ifndef DS_RULES_RE_RELAX_H
 #define DS_RULES_RE_RELAX_H
 

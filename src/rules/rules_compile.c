@@ -586,9 +586,13 @@ void ds_ruleset_free(ds_ruleset *rs)
             hs_free_database(rs->gdb[t]);
         if (rs->rdb[t])
             hs_free_database(rs->rdb[t]);
+        if (rs->rrest[t])
+            hs_free_database(rs->rrest[t]);
     }
     if (rs->rdb_main)
         hs_free_database(rs->rdb_main);
+    if (rs->rrest_main)
+        hs_free_database(rs->rrest_main);
     free(rs);
 }
 
@@ -824,42 +828,77 @@ static size_t compile_db(const char **exprs, unsigned *flags, unsigned *ids, siz
     return 0;
 }
 
-/* The relaxed twin of a digit-gated tier (rules_impl.h: rdb): left NULL
- * when an expression does not relax or Vectorscan refuses one, so that the
- * tier's candidates are a superset of gdb's for every window. */
+/* The relaxed twin of a database (rules_impl.h: rdb) over the expressions
+ * that relax, and *rest over the originals of those that do not (refused by
+ * the relaxer, or by Vectorscan once relaxed): the detector scans *rest on
+ * every window it answers from the cache, so that together they report a
+ * superset of the database's candidates. Both are left NULL when nothing
+ * relaxes or a compilation fails. */
 static void compile_relaxed(const char *const *exprs, const unsigned *flags,
-                            const unsigned *ids, size_t n, hs_database_t **db)
+                            const unsigned *ids, size_t n, hs_database_t **db,
+                            hs_database_t **rest)
 {
     char **rx = ds_xcalloc(n ? n : 1, sizeof *rx);
     unsigned *rf = ds_xcalloc(n ? n : 1, sizeof *rf), *ri = ds_xcalloc(n ? n : 1, sizeof *ri);
-    size_t m = 0;
-    int ok = 1;
-    for (size_t i = 0; i < n && ok; i++) {
-        rx[m] = ds_re_digit_relax(exprs[i]);
-        ok = rx[m] != NULL;
-        rf[m] = flags[i];
-        ri[m++] = ids[i];
-    }
-    ds_hs_info *info = ds_xcalloc(m ? m : 1, sizeof *info);
-    if (ok && m) {
-        /* a relaxed expression may need the prefilter mode its original did not */
-        ds_hs_info_cached((const char *const *)rx, rf, (unsigned)m, 1, info);
-        for (size_t i = 0; i < m && ok; i++) {
-            ok = info[i].ok;
-            rf[i] = info[i].flags;
+    const char **ox = ds_xcalloc(n ? n : 1, sizeof *ox);
+    unsigned *of = ds_xcalloc(n ? n : 1, sizeof *of), *oi = ds_xcalloc(n ? n : 1, sizeof *oi);
+    size_t m = 0, k = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *r = ds_re_digit_relax(exprs[i]);
+        if (r) {
+            rx[m] = r;
+            rf[m] = flags[i];
+            ri[m++] = ids[i];
+        } else {
+            ox[k] = exprs[i];
+            of[k] = flags[i];
+            oi[k++] = ids[i];
         }
     }
+    ds_hs_info *info = ds_xcalloc(m ? m : 1, sizeof *info);
+    if (m) {
+        /* a relaxed expression may need the prefilter mode its original did
+         * not; one Vectorscan will not take goes to the rest as it was */
+        ds_hs_info_cached((const char *const *)rx, rf, (unsigned)m, 1, info);
+        size_t w = 0;
+        for (size_t i = 0; i < m; i++) {
+            if (!info[i].ok) {
+                for (size_t j = 0; j < n; j++)
+                    if (ids[j] == ri[i]) {
+                        ox[k] = exprs[j];
+                        of[k] = flags[j];
+                        oi[k++] = ids[j];
+                        break;
+                    }
+                free(rx[i]);
+                continue;
+            }
+            rx[w] = rx[i];
+            rf[w] = info[i].flags;
+            ri[w++] = ri[i];
+        }
+        m = w;
+    }
     hs_compile_error_t *ce = NULL;
-    if (ok && m && ds_hs_compile_cached((const char *const *)rx, rf, ri, (unsigned)m, db, &ce) !=
-                       HS_SUCCESS) {
+    *db = *rest = NULL;
+    if (m && ds_hs_compile_cached((const char *const *)rx, rf, ri, (unsigned)m, db, &ce) !=
+                 HS_SUCCESS) {
         hs_free_compile_error(ce);
         *db = NULL;
+    }
+    if (*db && k && ds_hs_compile_cached(ox, of, oi, (unsigned)k, rest, &ce) != HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        hs_free_database(*db);
+        *db = *rest = NULL;
     }
     for (size_t i = 0; i < m; i++)
         free(rx[i]);
     free(rx);
     free(rf);
     free(ri);
+    free(ox);
+    free(of);
+    free(oi);
     free(info);
 }
 
@@ -1238,7 +1277,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             free(gi);
             size_t nc = compile_db(gexprs, gflags, gids, ng, refused, &rs->gdb[t]);
             if (rs->gdb[t] && !(o && o->no_shape) && gate_tiers[t].cls == 0)
-                compile_relaxed(gexprs, gflags, gids, nc, &rs->rdb[t]);
+                compile_relaxed(gexprs, gflags, gids, nc, &rs->rdb[t], &rs->rrest[t]);
             for (size_t i = 0; i < ng; i++)
                 free(owned[i]);
             free(owned);
@@ -1257,7 +1296,7 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             }
         size_t nm = compile_db(exprs, flags, ids, nl, refused, &rs->db);
         if (rs->db && !(o && o->no_shape))
-            compile_relaxed(exprs, flags, ids, nm, &rs->rdb_main);
+            compile_relaxed(exprs, flags, ids, nm, &rs->rdb_main, &rs->rrest_main);
         free(tier);
         free(gexprs);
         free(gflags);

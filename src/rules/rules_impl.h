@@ -100,12 +100,13 @@ struct ds_ruleset {
      * waking the 9-digit identifiers. A class is a contiguous byte range
      * [gate_lo, gate_hi]: digits and ':', and '@'. */
     hs_database_t *gdb[DS_GATE_TIERS]; /* NULL when no pattern is in the tier */
-    /* The same tier with every expression relaxed to see digits as one
-     * (re_relax.h): its candidates in a window depend only on the window's
-     * shape, its digits as '0', so the detector scans each shape once. NULL
-     * when an expression of the tier could not be relaxed. */
-    hs_database_t *rdb[DS_GATE_TIERS];
-    hs_database_t *rdb_main; /* the same for db, used on short values with digits */
+    /* The same tier with its expressions relaxed to see digits as one
+     * (re_relax.h): their candidates in a window depend only on the window's
+     * shape, its digits as '0', so the detector scans each shape once. The
+     * expressions that do not relax are in rrest[t], as they are, scanned on
+     * every window. NULL when none relaxes. */
+    hs_database_t *rdb[DS_GATE_TIERS], *rrest[DS_GATE_TIERS];
+    hs_database_t *rdb_main, *rrest_main; /* the same for db, on short values with digits */
     unsigned gate_width[DS_GATE_TIERS];
     unsigned gate_lead[DS_GATE_TIERS]; /* a match starts at most this many bytes before
                                         * a gate byte (re_shape.h lead) */

@@ -257,3 +257,88 @@ Test(re_relax, shape_cache_finds_what_full_scanning_finds)
     ds_ruleset_free(with);
     ds_ruleset_free(without);
 }
+
+/* A user's rules may hold regexes the relaxer refuses: a backreference to a
+ * group of digits in a digit tier, a Unicode property in the whole-value
+ * database. Those go to a database of their own (rrest) scanned on every
+ * window, the others through the cache, and the findings stay the same. */
+static const char *MIXED_RULES =
+    "rules:\n"
+    "  - id: twin\n"
+    "    type: TWIN\n"
+    "    category: personal\n"
+    "    severity: low\n"
+    "    confidence: 0.6\n"
+    "    regex: '(?<![0-9])([0-9])\\1[0-9]{6}(?![0-9])'\n"
+    "    examples: {positive: ['11234567'], negative: ['12345678']}\n"
+    "  - id: nine\n"
+    "    type: NINE\n"
+    "    category: personal\n"
+    "    severity: low\n"
+    "    confidence: 0.6\n"
+    "    regex: '(?<![0-9])9[0-9]{7}(?![0-9])'\n"
+    "    examples: {positive: ['91234567'], negative: ['81234567']}\n"
+    "  - id: upper\n"
+    "    type: UPPER\n"
+    "    category: personal\n"
+    "    severity: low\n"
+    "    confidence: 0.6\n"
+    "    regex: '\\p{Lu}\\p{Ll}+ 7[0-9]'\n"
+    "    examples: {positive: ['Paris 75'], negative: ['paris 75']}\n"
+    "  - id: word\n"
+    "    type: WORD\n"
+    "    category: personal\n"
+    "    severity: low\n"
+    "    confidence: 0.6\n"
+    "    regex: 'lot 5[0-9]*'\n"
+    "    examples: {positive: ['lot 51'], negative: ['lot 61']}\n";
+
+Test(re_relax, refused_regexes_scanned_beside_the_cache)
+{
+    const char *names[] = {"mixed.yml"};
+    const char *texts[] = {MIXED_RULES};
+    ds_ruleset *with = NULL, *without = NULL;
+    ds_ruleset_opts ns = {0};
+    ns.no_shape = 1;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_mem(names, texts, 1, NULL, &with, &err), DS_OK, "%s", err.msg);
+    cr_assert_eq(ds_ruleset_load_mem(names, texts, 1, &ns, &without, &err), DS_OK, "%s",
+                 err.msg);
+    int tier_split = 0;
+    for (int t = 0; t < DS_GATE_TIERS; t++)
+        tier_split |= with->rdb[t] && with->rrest[t];
+    cr_assert(tier_split, "no digit tier with both relaxed and refused expressions");
+    cr_assert_not_null(with->rdb_main);
+    cr_assert_not_null(with->rrest_main);
+    ds_detect_opts lo = {0.0};
+    ds_detector *dw, *dn;
+    cr_assert_eq(ds_detector_new(with, &lo, &dw, NULL), DS_OK);
+    cr_assert_eq(ds_detector_new(without, &lo, &dn, NULL), DS_OK);
+    static const char *const v[] = {"11234567", "12345678", "22987654", "91234567",
+                                    "99234567", "Paris 75", "Lyon 69",  "Évry 71",
+                                    "lot 51",   "lot 61",   "x 33445566 y", "x 34445566 y"};
+    ds_buf a = {0}, b = {0};
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+            scan_into(dw, "code", v[i], &a);
+            scan_into(dn, "code", v[i], &b);
+        }
+    ds_buf_puts(&a, "");
+    ds_buf_puts(&b, "");
+    cr_assert_str_eq(a.data, b.data);
+    /* each rule found where it should be, twice */
+    cr_assert_not_null(strstr(a.data, "code=11234567:twin:0-8"));
+    cr_assert_not_null(strstr(a.data, "code=91234567:nine:0-8"));
+    cr_assert_not_null(strstr(a.data, "code=Paris 75:upper:0-8"));
+    cr_assert_not_null(strstr(a.data, "code=Évry 71:upper:0-8"));
+    cr_assert_not_null(strstr(a.data, "code=lot 51:word:0-6"));
+    cr_assert_null(strstr(a.data, "code=12345678:twin"));
+    cr_assert_null(strstr(a.data, "code=lot 61:word"));
+    ds_buf_free(&a);
+    ds_buf_free(&b);
+    ds_detector_free(dw);
+    ds_detector_free(dn);
+    ds_ruleset_free(with);
+    ds_ruleset_free(without);
+}
