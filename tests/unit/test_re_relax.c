@@ -201,6 +201,47 @@ static void scan_into(ds_detector *d, const char *field, const char *v, ds_buf *
     cr_assert_eq(scan_field_into(d, field, v, strlen(v), 1, out), DS_OK);
 }
 
+/* The same rules loaded twice, with and without relaxed databases (and the
+ * shape cache), and a detector on each that reports every finding. */
+typedef struct pair {
+    ds_ruleset *with, *without;
+    ds_detector *dw, *dn;
+} pair;
+
+/* yaml NULL: the built-in rules */
+static void pair_open(pair *p, const char *yaml)
+{
+    const char *names[] = {"rules.yml"};
+    const char *texts[] = {yaml};
+    ds_ruleset_opts ns = {0};
+    ns.no_shape = 1;
+    ds_error err;
+    ds_error_clear(&err);
+    if (yaml) {
+        cr_assert_eq(ds_ruleset_load_mem(names, texts, 1, NULL, &p->with, &err), DS_OK, "%s",
+                     err.msg);
+        cr_assert_eq(ds_ruleset_load_mem(names, texts, 1, &ns, &p->without, &err), DS_OK,
+                     "%s", err.msg);
+    } else {
+        cr_assert_eq(ds_ruleset_load_builtin(NULL, &p->with, &err), DS_OK, "%s", err.msg);
+        cr_assert_eq(ds_ruleset_load_builtin(&ns, &p->without, &err), DS_OK, "%s", err.msg);
+    }
+    for (int t = 0; t < DS_GATE_TIERS; t++)
+        cr_assert(!p->without->rdb[t] && !p->without->rrest[t]);
+    cr_assert(!p->without->rdb_main && !p->without->rrest_main);
+    ds_detect_opts lo = {0.0}; /* low-confidence findings too */
+    cr_assert_eq(ds_detector_new(p->with, &lo, &p->dw, NULL), DS_OK);
+    cr_assert_eq(ds_detector_new(p->without, &lo, &p->dn, NULL), DS_OK);
+}
+
+static void pair_close(pair *p)
+{
+    ds_detector_free(p->dw);
+    ds_detector_free(p->dn);
+    ds_ruleset_free(p->with);
+    ds_ruleset_free(p->without);
+}
+
 /* The shape cache hands a window the candidates of an earlier window of the
  * same shape: findings must not change. Every rule example, in its own
  * column and in a text column, with eight sets of its digits (valid and
@@ -209,20 +250,10 @@ static void scan_into(ds_detector *d, const char *field, const char *v, ds_buf *
  * detector without relaxed databases, which scans every window. */
 Test(re_relax, shape_cache_finds_what_full_scanning_finds)
 {
-    ds_ruleset *with = NULL, *without = NULL;
-    ds_ruleset_opts ns = {0};
-    ns.no_shape = 1;
-    ds_error err;
-    ds_error_clear(&err);
-    cr_assert_eq(ds_ruleset_load_builtin(NULL, &with, &err), DS_OK, "%s", err.msg);
-    cr_assert_eq(ds_ruleset_load_builtin(&ns, &without, &err), DS_OK, "%s", err.msg);
-    for (int t = 0; t < DS_GATE_TIERS; t++)
-        cr_assert_null(without->rdb[t]);
-    cr_assert_null(without->rdb_main);
-    ds_detect_opts lo = {0.0}; /* low-confidence findings too */
-    ds_detector *dw, *dn;
-    cr_assert_eq(ds_detector_new(with, &lo, &dw, NULL), DS_OK);
-    cr_assert_eq(ds_detector_new(without, &lo, &dn, NULL), DS_OK);
+    pair p;
+    pair_open(&p, NULL);
+    ds_ruleset *with = p.with;
+    ds_detector *dw = p.dw, *dn = p.dn;
     ds_buf a = {0}, b = {0};
     for (int pass = 0; pass < 2; pass++) {
         rng = 42;
@@ -252,10 +283,7 @@ Test(re_relax, shape_cache_finds_what_full_scanning_finds)
     cr_assert_str_eq(a.data, b.data);
     ds_buf_free(&a);
     ds_buf_free(&b);
-    ds_detector_free(dw);
-    ds_detector_free(dn);
-    ds_ruleset_free(with);
-    ds_ruleset_free(without);
+    pair_close(&p);
 }
 
 /* A user's rules may hold regexes the relaxer refuses: a backreference to a
@@ -295,26 +323,15 @@ static const char *MIXED_RULES =
 
 Test(re_relax, refused_regexes_scanned_beside_the_cache)
 {
-    const char *names[] = {"mixed.yml"};
-    const char *texts[] = {MIXED_RULES};
-    ds_ruleset *with = NULL, *without = NULL;
-    ds_ruleset_opts ns = {0};
-    ns.no_shape = 1;
-    ds_error err;
-    ds_error_clear(&err);
-    cr_assert_eq(ds_ruleset_load_mem(names, texts, 1, NULL, &with, &err), DS_OK, "%s", err.msg);
-    cr_assert_eq(ds_ruleset_load_mem(names, texts, 1, &ns, &without, &err), DS_OK, "%s",
-                 err.msg);
+    pair p;
+    pair_open(&p, MIXED_RULES);
     int tier_split = 0;
     for (int t = 0; t < DS_GATE_TIERS; t++)
-        tier_split |= with->rdb[t] && with->rrest[t];
+        tier_split |= p.with->rdb[t] && p.with->rrest[t];
     cr_assert(tier_split, "no digit tier with both relaxed and refused expressions");
-    cr_assert_not_null(with->rdb_main);
-    cr_assert_not_null(with->rrest_main);
-    ds_detect_opts lo = {0.0};
-    ds_detector *dw, *dn;
-    cr_assert_eq(ds_detector_new(with, &lo, &dw, NULL), DS_OK);
-    cr_assert_eq(ds_detector_new(without, &lo, &dn, NULL), DS_OK);
+    cr_assert_not_null(p.with->rdb_main);
+    cr_assert_not_null(p.with->rrest_main);
+    ds_detector *dw = p.dw, *dn = p.dn;
     static const char *const v[] = {"11234567", "12345678", "22987654", "91234567",
                                     "99234567", "Paris 75", "Lyon 69",  "Évry 71",
                                     "lot 51",   "lot 61",   "x 33445566 y", "x 34445566 y"};
@@ -337,8 +354,5 @@ Test(re_relax, refused_regexes_scanned_beside_the_cache)
     cr_assert_null(strstr(a.data, "code=lot 61:word"));
     ds_buf_free(&a);
     ds_buf_free(&b);
-    ds_detector_free(dw);
-    ds_detector_free(dn);
-    ds_ruleset_free(with);
-    ds_ruleset_free(without);
+    pair_close(&p);
 }
