@@ -1,17 +1,29 @@
 /* common: SipHash-2-4 (see siphash.h). */
 #include "common/siphash.h"
 
+#include <string.h>
+
 static uint64_t rotl(uint64_t x, unsigned b)
 {
     return (x << b) | (x >> (64 - b));
 }
 
+/* Eight bytes as a little-endian word: one load on a little-endian host
+ * (the byte loop compiled to eight loads and shifts: SipHash of each
+ * finding's value for the distinct-value sketches was ~4% of a dense CSV
+ * scan). */
 static uint64_t load_le64(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+#else
     uint64_t v = 0;
     for (int i = 7; i >= 0; i--)
         v = (v << 8) | p[i];
     return v;
+#endif
 }
 
 #define SIPROUND(v0, v1, v2, v3) \
