@@ -59,6 +59,14 @@ struct ds_detector {
      * digits, found with their relaxed databases (rules_impl.h: rdb). */
     struct scent *sc;     /* SCACHE entries, direct-mapped */
     struct scent *sc_fill; /* the entry the relaxed scan is filling, or NULL */
+    /* the last window's shape: its key, hash and whether it holds a digit,
+     * valid while sk_serial is the current value's number */
+    uint32_t sk_serial;
+    const unsigned char *sk_text;
+    size_t sk_len;
+    int sk_digits;
+    uint64_t sk_hash;
+    char sk_key[64];      /* SC_KEY bytes */
     /* per rule: has the current value a context word of it (value_has_context) */
     uint32_t value_serial; /* values scanned, the current one's number */
     uint32_t *ctx_seen;    /* per rule: value_serial when ctx_any was set */
@@ -99,6 +107,7 @@ typedef struct vcent {
  * most SC_PATS patterns. */
 #define SCACHE 4096
 #define SC_KEY 64
+_Static_assert(sizeof(((struct ds_detector *)0)->sk_key) == SC_KEY, "sk_key holds a key");
 #define SC_PATS 6
 #define SC_MAIN DS_GATE_TIERS /* the key space of the whole-value database */
 
@@ -848,39 +857,49 @@ static scent *shape_slot(ds_detector *d, unsigned t, const unsigned char *u, siz
 {
     if (n > SC_KEY)
         return NULL;
-    char key[SC_KEY];
-    unsigned digits = 0;
-    size_t i = 0;
+    /* a short cell is the same window for the whole-value database and
+     * every tier: its shape is read once */
+    if (!(d->sk_serial == d->value_serial && d->sk_text == u && d->sk_len == n)) {
+        unsigned digits = 0;
+        size_t i = 0;
+        char *key = d->sk_key;
 #ifdef __SSE2__
-    const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(u + i));
-        __m128i dx = _mm_sub_epi8(x, zero); /* a digit: 0..9 unsigned */
-        __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(dx, nine), dx);
-        digits |= (unsigned)_mm_movemask_epi8(isd);
-        _mm_storeu_si128((__m128i *)(key + i),
-                         _mm_or_si128(_mm_and_si128(isd, zero), _mm_andnot_si128(isd, x)));
-    }
+        const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+        for (; i + 16 <= n; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(u + i));
+            __m128i dx = _mm_sub_epi8(x, zero); /* a digit: 0..9 unsigned */
+            __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(dx, nine), dx);
+            digits |= (unsigned)_mm_movemask_epi8(isd);
+            _mm_storeu_si128((__m128i *)(key + i),
+                             _mm_or_si128(_mm_and_si128(isd, zero), _mm_andnot_si128(isd, x)));
+        }
 #endif
-    for (; i < n; i++) {
-        unsigned isd = (unsigned)(u[i] - '0') <= 9;
-        digits |= isd;
-        key[i] = (char)(isd ? '0' : u[i]);
+        for (; i < n; i++) {
+            unsigned isd = (unsigned)(u[i] - '0') <= 9;
+            digits |= isd;
+            key[i] = (char)(isd ? '0' : u[i]);
+        }
+        d->sk_serial = d->value_serial;
+        d->sk_text = u;
+        d->sk_len = n;
+        d->sk_digits = digits != 0;
+        d->sk_hash = cache_hash(key, n, 0);
     }
-    if (need_digit && !digits)
+    if (need_digit && !d->sk_digits)
         return NULL;
-    uint64_t h = cache_hash(key, n, (uint64_t)t);
+    uint64_t h = (d->sk_hash ^ ((uint64_t)(t + 1) * 0x9E3779B97F4A7C15ULL)) *
+                 0xD6E8FEB86659FD93ULL;
     if (!d->sc)
         d->sc = ds_xcalloc(SCACHE, sizeof *d->sc);
-    scent *e = &d->sc[h & (SCACHE - 1)];
+    scent *e = &d->sc[(h >> 32) & (SCACHE - 1)];
     *hit = e->used && e->tier == t && e->len == n && e->npat <= SC_PATS &&
-           memcmp(e->key, key, n) == 0;
+           memcmp(e->key, d->sk_key, n) == 0;
     if (!*hit) {
         e->used = 1;
         e->tier = (uint8_t)t;
         e->len = (uint8_t)n;
         e->npat = 0;
-        memcpy(e->key, key, n);
+        memcpy(e->key, d->sk_key, n);
     }
     return e;
 }
@@ -1018,6 +1037,7 @@ static void scan_value(ds_detector *d, const ds_field *f)
     }
     d->st.values++;
     if (++d->value_serial == 0) { /* wrapped: forget every answer */
+        d->sk_serial = 0;
         memset(d->ctx_seen, 0, d->rs->nrules * sizeof *d->ctx_seen);
         d->value_serial = 1;
     }
