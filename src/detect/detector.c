@@ -13,6 +13,11 @@
 
 #define UNSET UINT64_MAX
 
+/* Shape cache: windows up to SC_KEY bytes whose relaxed scan reported at
+ * most SC_PATS patterns. */
+#define SCACHE 4096
+#define SC_KEY 64
+
 struct ds_detector {
     const ds_ruleset *rs;
     ds_detect_opts o;
@@ -66,7 +71,7 @@ struct ds_detector {
     size_t sk_len;
     int sk_digits;
     uint64_t sk_hash;
-    char sk_key[64];      /* SC_KEY bytes */
+    char sk_key[SC_KEY];
     /* per rule: has the current value a context word of it (value_has_context) */
     uint32_t value_serial; /* values scanned, the current one's number */
     uint32_t *ctx_seen;    /* per rule: value_serial when ctx_any was set */
@@ -103,11 +108,6 @@ typedef struct vcent {
     } f[VC_F];
 } vcent;
 
-/* Shape cache: windows up to SC_KEY bytes whose relaxed scan reported at
- * most SC_PATS patterns. */
-#define SCACHE 4096
-#define SC_KEY 64
-_Static_assert(sizeof(((struct ds_detector *)0)->sk_key) == SC_KEY, "sk_key holds a key");
 #define SC_PATS 6
 #define SC_MAIN DS_GATE_TIERS /* the key space of the whole-value database */
 

@@ -838,14 +838,17 @@ static void compile_relaxed(const char *const *exprs, const unsigned *flags,
                             const unsigned *ids, size_t n, hs_database_t **db,
                             hs_database_t **rest)
 {
-    char **rx = ds_xcalloc(n ? n : 1, sizeof *rx);
-    unsigned *rf = ds_xcalloc(n ? n : 1, sizeof *rf), *ri = ds_xcalloc(n ? n : 1, sizeof *ri);
-    const char **ox = ds_xcalloc(n ? n : 1, sizeof *ox);
-    unsigned *of = ds_xcalloc(n ? n : 1, sizeof *of), *oi = ds_xcalloc(n ? n : 1, sizeof *oi);
+    size_t cap = n ? n : 1;
+    char **rx = ds_xcalloc(cap, sizeof *rx);
+    unsigned *rf = ds_xcalloc(cap, sizeof *rf), *ri = ds_xcalloc(cap, sizeof *ri);
+    size_t *src = ds_xcalloc(cap, sizeof *src); /* rx[j] relaxes exprs[src[j]] */
+    const char **ox = ds_xcalloc(cap, sizeof *ox);
+    unsigned *of = ds_xcalloc(cap, sizeof *of), *oi = ds_xcalloc(cap, sizeof *oi);
     size_t m = 0, k = 0;
     for (size_t i = 0; i < n; i++) {
         char *r = ds_re_digit_relax(exprs[i]);
         if (r) {
+            src[m] = i;
             rx[m] = r;
             rf[m] = flags[i];
             ri[m++] = ids[i];
@@ -861,21 +864,17 @@ static void compile_relaxed(const char *const *exprs, const unsigned *flags,
          * not; one Vectorscan will not take goes to the rest as it was */
         ds_hs_info_cached((const char *const *)rx, rf, (unsigned)m, 1, info);
         size_t w = 0;
-        for (size_t i = 0; i < m; i++) {
-            if (!info[i].ok) {
-                for (size_t j = 0; j < n; j++)
-                    if (ids[j] == ri[i]) {
-                        ox[k] = exprs[j];
-                        of[k] = flags[j];
-                        oi[k++] = ids[j];
-                        break;
-                    }
-                free(rx[i]);
+        for (size_t j = 0; j < m; j++) {
+            if (!info[j].ok) {
+                ox[k] = exprs[src[j]];
+                of[k] = flags[src[j]];
+                oi[k++] = ids[src[j]];
+                free(rx[j]);
                 continue;
             }
-            rx[w] = rx[i];
-            rf[w] = info[i].flags;
-            ri[w++] = ri[i];
+            rx[w] = rx[j];
+            rf[w] = info[j].flags;
+            ri[w++] = ri[j];
         }
         m = w;
     }
@@ -896,6 +895,7 @@ static void compile_relaxed(const char *const *exprs, const unsigned *flags,
     free(rx);
     free(rf);
     free(ri);
+    free(src);
     free(ox);
     free(of);
     free(oi);
