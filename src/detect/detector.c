@@ -614,6 +614,19 @@ static int has_person_signal(const ds_detector *d, const char *v, size_t len, si
     return 0;
 }
 
+/* pcre2_match through JIT's fast path, which skips pcre2_match's checks
+ * (~20% of a confirmation on dense CSV): values are valid UTF-8 and starts
+ * in range here, as PCRE2_NO_UTF_CHECK already promises. A pattern without
+ * JIT code (JIT unavailable on this system) goes to the interpreter. */
+static int re_match(ds_detector *d, const pcre2_code *re, const char *s, size_t len,
+                    size_t start)
+{
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, start, 0, d->md, d->mctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, d->md, d->mctx);
+    return rc;
+}
+
 /* Decide on one regex match [s,e) of rule r in v. */
 static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len, size_t s,
                     size_t e, uint64_t base_off)
@@ -628,8 +641,7 @@ static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len
             return;
     }
     for (size_t i = 0; i < r->nexclude; i++) {
-        int rc = pcre2_match(r->exclude[i], (PCRE2_SPTR)m, ml, 0, PCRE2_NO_UTF_CHECK, d->md,
-                             d->mctx);
+        int rc = re_match(d, r->exclude[i], m, ml, 0);
         if (rc >= 0)
             return;
     }
@@ -676,8 +688,7 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
     pcre2_set_offset_limit(d->mctx, limit);
     while (start <= len && (limit == PCRE2_UNSET || start <= limit)) {
         d->st.candidates++;
-        int rc = pcre2_match(pat->re, (PCRE2_SPTR)v, len, start, PCRE2_NO_UTF_CHECK, d->md,
-                             d->mctx);
+        int rc = re_match(d, pat->re, v, len, start);
         if (rc < 0) {
             if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
                 rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
