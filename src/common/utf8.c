@@ -46,7 +46,9 @@ size_t ds_utf8_valid_prefix(const char *str, size_t n)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
-        /* ASCII fast path, 8 bytes at a time */
+        /* ASCII fast path, 8 bytes at a time; the last 1-7 bytes of a value
+         * of 8 or more in one overlapping load (most values are short, and
+         * their tail was most of the work) */
         while (i + 8 <= n) {
             uint64_t w;
             __builtin_memcpy(&w, s + i, 8);
@@ -56,6 +58,16 @@ size_t ds_utf8_valid_prefix(const char *str, size_t n)
         }
         if (i >= n)
             break;
+        if (n - i < 8 && n >= 8) {
+            uint64_t w;
+            __builtin_memcpy(&w, s + n - 8, 8);
+            if (!(w & 0x8080808080808080ULL))
+                return n;
+        }
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
         int l = seq_len(s + i, n - i);
         if (l == 0)
             return i;

@@ -135,6 +135,9 @@ typedef struct colmemo {
     char name[COLMEMO_NAME];
     char norm[256];
     unsigned char *m;
+    /* column-only rules (rules_impl.h: column_only): 0 not asked yet, 1 none
+     * names this field, 2 some do */
+    unsigned char co;
 } colmemo;
 
 ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_detector **out,
@@ -290,6 +293,7 @@ static colmemo *memo_slot(ds_detector *d, const char *name, size_t len)
     memcpy(c->name, name, len);
     ds_name_normalise(name, len, c->norm, sizeof c->norm);
     memset(c->m, 0, d->rs->nrules ? d->rs->nrules : 1);
+    c->co = 0;
     return c;
 }
 
@@ -1055,14 +1059,20 @@ static void scan_value(ds_detector *d, const ds_field *f)
     d->st.bytes += len;
     const ds_ruleset *rs = d->rs;
 
-    if (rs->ncolumn_only && f->value_off == 0 && len > 0) {
+    if (rs->ncolumn_only && f->value_off == 0 && len > 0 && !(d->cur && d->cur->co == 1)) {
+        int named = 0;
         for (size_t k = 0; k < rs->ncolumn_only; k++) {
             const ds_crule *r = &rs->rules[rs->column_only[k]];
-            if (col_match(d, r, 0) && (!r->npair_cols || has_pair_field(d, r))) {
+            if (!col_match(d, r, 0))
+                continue;
+            named = 1;
+            if (!r->npair_cols || has_pair_field(d, r)) {
                 size_t e = f->own_len < f->value_len ? own : len;
                 push(d, r, v, 0, e, base, r->pub.confidence);
             }
         }
+        if (d->cur)
+            d->cur->co = named ? 2 : 1;
     }
     /* the value cache: a whole short value seen before in this column */
     int cacheable = 0;

@@ -231,10 +231,20 @@ int ds_valid_iban(const char *s, size_t n)
     if (!(c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z' && c[2] >= '0' &&
           c[2] <= '9' && c[3] >= '0' && c[3] <= '9'))
         return 0;
-    size_t want = 0;
-    for (size_t i = 0; i < sizeof iban_len / sizeof iban_len[0] && !want; i++)
-        if (iban_len[i].cc[0] == c[0] && iban_len[i].cc[1] == c[1])
-            want = iban_len[i].len;
+    /* the table is in country-code order: a binary search (a linear one
+     * was most of a validation) */
+    size_t want = 0, lo = 0, hi = sizeof iban_len / sizeof iban_len[0];
+    unsigned key = (unsigned)c[0] << 8 | (unsigned char)c[1];
+    while (lo < hi && !want) {
+        size_t mid = lo + (hi - lo) / 2;
+        unsigned at = (unsigned)iban_len[mid].cc[0] << 8 | (unsigned char)iban_len[mid].cc[1];
+        if (at == key)
+            want = iban_len[mid].len;
+        else if (at < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     if (want == 0 || want != k)
         return 0;
     /* move the first four characters to the end (two passes: an index

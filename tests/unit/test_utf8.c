@@ -17,6 +17,31 @@ Test(utf8, valid_and_invalid)
     cr_assert(!ds_utf8_is_valid("\xC3", 1));               /* cut */
 }
 
+/* Every position of every length up to 40, so that each path of the ASCII
+ * fast path (whole words, the overlapping last word, the byte loop) meets an
+ * invalid byte, a valid two-byte sequence and a cut one. */
+Test(utf8, valid_prefix_at_every_position)
+{
+    char s[48];
+    for (size_t n = 1; n <= 40; n++) {
+        for (size_t p = 0; p < n; p++) {
+            memset(s, 'a', n);
+            s[p] = (char)0xFF; /* never valid */
+            cr_assert_eq(ds_utf8_valid_prefix(s, n), p, "0xFF at %zu of %zu", p, n);
+            cr_assert(!ds_utf8_is_valid(s, n));
+            s[p] = (char)0xC3; /* e-acute, or cut at the end */
+            if (p + 1 < n) {
+                s[p + 1] = (char)0xA9;
+                cr_assert_eq(ds_utf8_valid_prefix(s, n), n, "e-acute at %zu of %zu", p, n);
+                cr_assert(ds_utf8_is_valid(s, n));
+            } else {
+                cr_assert_eq(ds_utf8_valid_prefix(s, n), n); /* cut: the caller decides */
+                cr_assert(!ds_utf8_is_valid(s, n));
+            }
+        }
+    }
+}
+
 Test(utf8, incomplete_tail)
 {
     cr_assert_eq(ds_utf8_incomplete_tail("ab\xC3", 3), 1);

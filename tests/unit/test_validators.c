@@ -92,6 +92,13 @@ static const vector vectors[] = {
     INVALID("iban", "GB82 WEST 1234 5698 7654 3", "one short; 21 characters, GB needs 22"),
     INVALID("iban", "FR14 2004 1010 0505 0001 3M02 607", "financial.yml negative; mod 97 = 28"),
     INVALID("iban", "XX82WEST12345698765432", "unknown country"),
+    /* the ends of the country table (a binary search): SWIFT IBAN registry examples */
+    VALID("iban", "AD12 0001 2030 2003 5910 0100", "registry; first country, mod 97 = 1"),
+    VALID("iban", "YE15 CBYE 0001 0188 6123 4567 8912 34", "registry; last country, mod 97 = 1"),
+    VALID("iban", "XK05 1212 0123 4567 8906", "registry; mod 97 = 1"),
+    VALID("iban", "NO93 8601 1117 947", "registry; shortest (15), mod 97 = 1"),
+    INVALID("iban", "AA57000120302003591001", "before the first country; mod 97 = 1"),
+    INVALID("iban", "ZZ48000120302003591001", "after the last country; mod 97 = 1"),
     INVALID("iban", "GB82_WEST_1234_5698_7654_32", "underscores"),
 
     /* fr_nir: INSEE rules (fr.wikipedia "Numéro de sécurité sociale en France"); python-stdnum
