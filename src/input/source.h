@@ -75,6 +75,9 @@ typedef struct ds_source_opts {
      * that starts the file (line_base 0) reads the header row; the others
      * take the names from here. NULL: sniff. */
     const struct ds_csv_dialect *csv_preset;
+    /* Testing: every CSV line through libcsv, none split by the reader's own
+     * plain-row path (source_csv.c), for differential tests. Default 0. */
+    int csv_no_fast;
 } ds_source_opts;
 
 /* The CSV reader sniffs the dialect and the header from this many first

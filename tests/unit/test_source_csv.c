@@ -28,16 +28,24 @@ static void assert_same(const char *got, const char *want, size_t chunk)
                    chunk, i, got + from, want + from, got);
 }
 
-/* Read data as CSV at every chunk size; each dump must be `want`, and the
- * stats must not depend on the chunk size. Returns the stats. */
+/* Read data as CSV at every chunk size, with the reader's plain-row path
+ * and with every line through libcsv (csv_no_fast); each dump must be
+ * `want`, and the stats must not depend on the chunk size or the path.
+ * Returns the stats. */
 static ds_source_stats check_csv(const void *data, size_t len, const ds_source_opts *o,
                                  const char *want)
 {
     ds_source_stats first = {0};
-    for (size_t i = 0; i < 3; i++) {
+    ds_source_opts oo;
+    if (o)
+        oo = *o;
+    else
+        ds_source_opts_default(&oo);
+    for (size_t i = 0; i < 6; i++) {
         ds_source_stats st;
-        char *got = dump_source_stats(data, len, DS_FORMAT_CSV, chunks[i], o, &st);
-        assert_same(got, want, chunks[i]);
+        oo.csv_no_fast = i >= 3;
+        char *got = dump_source_stats(data, len, DS_FORMAT_CSV, chunks[i % 3], &oo, &st);
+        assert_same(got, want, chunks[i % 3]);
         free(got);
         if (i == 0) {
             first = st;
@@ -405,6 +413,34 @@ Test(csv, unquoted_blanks_trimmed_quoted_kept_empty_cells_skipped)
 {
     ds_source_opts o = opts_with(',', 0);
     CHECK(" x , y ,\" z \",,\"\"\n,,\n", &o, "#1 L1 #1=x|#2=y|#3= z \n#2 L2 \n");
+}
+
+/* Lines the reader splits itself (source_csv.c, plain rows) next to lines
+ * that only look plain; check_csv reads each both ways. */
+Test(csv, plain_rows_split_as_libcsv_splits_them)
+{
+    ds_source_opts o = opts_with(',', 0);
+    ds_source_stats st = CHECK("a,\"b,c\",\"d \"\"e\"\" f\",,\"\"\n"
+                               "j,k,\n"
+                               "\"l\"\"\",m\n"
+                               "\"\"\"\",\"n\" ,o\n"
+                               "p,q \n"
+                               "r,s\"t\n"
+                               "\"u\"v,w\n"
+                               "x,\"y\r\nz\"\n",
+                               &o,
+                               "#1 L1 #1=a|#2=b,c|#3=d \"e\" f\n"
+                               "#2 L2 #1=j|#2=k\n"
+                               "#3 L3 #1=l\"|#2=m\n"
+                               "#4 L4 #1=\"|#2=n|#3=o\n"
+                               "#5 L5 #1=p|#2=q\n"
+                               "#6 L6 #1=r|#2=s\"t\n"
+                               /* a quote after a closing quote: libcsv reads on, in
+                                * quotes, to the next lone quote */
+                               "#7 L7 #1=u\"v,w\\nx,\"y\\r\\nz\n");
+    cr_assert_eq(st.lines, 9);
+    cr_assert_eq(st.records, 7);
+    cr_assert_eq(st.ragged, 6); /* widths 5, 3, 2, 3, 2, 2, 1 against the first */
 }
 
 Test(csv, loose_quotes_as_libcsv_reads_them)
