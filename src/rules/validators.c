@@ -4,6 +4,7 @@
  * network addresses in validators_net.c. */
 #include "rules/validators.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "rules/validators_impl.h"
@@ -248,18 +249,27 @@ int ds_valid_iban(const char *s, size_t n)
     if (want == 0 || want != k)
         return 0;
     /* move the first four characters to the end (two passes: an index
-     * modulo k cost a division a character), letters become 10..35 */
-    unsigned rem = 0;
+     * modulo k cost a division a character), letters become 10..35; the
+     * digits are taken nine at a time (rem * 10^9 + 999999999 < 2^64), so
+     * that the modulo, a chain of dependent multiplies, runs once per nine
+     * digits instead of once per character */
+    uint64_t rem = 0, chunk = 0, scale = 1;
     for (size_t pass = 0; pass < 2; pass++) {
         size_t from = pass ? 0 : 4, to = pass ? 4 : k;
         for (size_t i = from; i < to; i++) {
-            char ch = c[i];
-            if (ch >= 'A' && ch <= 'Z')
-                rem = (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97;
-            else
-                rem = (rem * 10 + (unsigned)(ch - '0')) % 97;
+            unsigned ch = (unsigned char)c[i];
+            unsigned v = ch >= 'A' ? ch - 'A' + 10 : ch - '0';
+            unsigned digits = v >= 10 ? 2 : 1;
+            if (scale * (digits == 2 ? 100 : 10) > 1000000000u) {
+                rem = (rem * scale + chunk) % 97;
+                chunk = 0;
+                scale = 1;
+            }
+            chunk = chunk * (digits == 2 ? 100 : 10) + v;
+            scale *= digits == 2 ? 100 : 10;
         }
     }
+    rem = (rem * scale + chunk) % 97;
     return rem == 1;
 }
 

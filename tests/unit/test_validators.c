@@ -898,6 +898,56 @@ Test(validators, single_digit_changes_are_invalid)
     }
 }
 
+/* The mod 97 of an IBAN-shaped string, one character at a time (ISO 13616:
+ * the first four characters moved to the end, letters as 10..35). */
+static unsigned iban_mod97_reference(const char *s, size_t k)
+{
+    unsigned rem = 0;
+    for (size_t j = 0; j < k; j++) {
+        char ch = s[(j + 4) % k];
+        if (ch >= 'A' && ch <= 'Z')
+            rem = (rem * 100 + (unsigned)(ch - 'A' + 10)) % 97;
+        else
+            rem = (rem * 10 + (unsigned)(ch - '0')) % 97;
+    }
+    return rem;
+}
+
+/* ds_valid_iban takes its digits nine at a time: against the reference on
+ * random bodies (digits and letters) of the lengths of many countries, each
+ * with its check digits set to pass and then off by one. */
+Test(validators, iban_matches_the_per_character_reference)
+{
+    static const struct {
+        const char *cc;
+        size_t len;
+    } countries[] = {{"AD", 24}, {"BR", 29}, {"DE", 22}, {"FR", 27}, {"GB", 22},
+                     {"LC", 32}, {"MT", 31}, {"NO", 15}, {"RU", 33}, {"YE", 30}};
+    const ds_validator *v = ds_validator_find("iban");
+    cr_assert_not_null(v);
+    unsigned long long seed = 42;
+    for (size_t t = 0; t < 2000; t++) {
+        size_t ci = t % (sizeof countries / sizeof countries[0]);
+        size_t k = countries[ci].len;
+        char buf[40];
+        memcpy(buf, countries[ci].cc, 2);
+        for (size_t j = 4; j < k; j++) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            unsigned r = (unsigned)(seed >> 33) % 36;
+            buf[j] = (char)(r < 10 ? '0' + r : 'A' + r - 10);
+        }
+        buf[k] = 0;
+        buf[2] = buf[3] = '0';
+        unsigned check = 98 - iban_mod97_reference(buf, k); /* ISO 7064 MOD 97-10 */
+        buf[2] = (char)('0' + check / 10);
+        buf[3] = (char)('0' + check % 10);
+        cr_assert_eq(iban_mod97_reference(buf, k), 1);
+        cr_expect_eq(run(v, buf, k), 1, "iban(\"%s\")", buf);
+        buf[3] = buf[3] == '9' ? '0' : (char)(buf[3] + 1);
+        cr_expect_eq(run(v, buf, k), iban_mod97_reference(buf, k) == 1, "iban(\"%s\")", buf);
+    }
+}
+
 /* Every validator on every vector text and every prefix of it: the result
  * is 0 or 1, and (under ASan) nothing is read past the copy. */
 Test(validators, any_input_stays_in_bounds)
