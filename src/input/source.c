@@ -30,6 +30,7 @@ void ds_source_opts_default(ds_source_opts *o)
     o->record_base = 0;
     o->csv_preset = NULL;
     o->csv_no_fast = 0;
+    o->json_no_fast = 0;
 }
 
 ds_status ds_source_open(ds_stream *st, ds_format fmt, const ds_source_opts *opts,

@@ -78,6 +78,9 @@ typedef struct ds_source_opts {
     /* Testing: every CSV line through libcsv, none split by the reader's own
      * plain-row path (source_csv.c), for differential tests. Default 0. */
     int csv_no_fast;
+    /* Testing: every JSONL line through yajl, none read by the reader's own
+     * plain-line path (source_json.c). Default 0. */
+    int json_no_fast;
 } ds_source_opts;
 
 /* The CSV reader sniffs the dialect and the header from this many first
