@@ -1602,6 +1602,10 @@ static void divert_step(json_reader *r)
         dv_decode(r, r->buf + r->pos, r->len - r->pos, r->jsonl ? NL_STOP : NL_COUNT, &stop);
     r->pos += used;
     if (stop == DV_QUOTE) {
+        /* repair a sequence cut at the end now: the repair can take the
+         * buffer past max_field, and a window must then go out before yajl
+         * gets the closing quote and the last of the string as its value */
+        win_finish(r);
         r->dv_closing = 1;
     } else if (stop == DV_NEWLINE) {
         /* yajl sees the raw newline inside the string and rejects the line */
