@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "common/buf.h"
 #include "common/utf8.h"
 #include "input/source.h"
 #include "input/stream.h"
@@ -105,24 +107,107 @@ static inline size_t fuzz_drain_source(ds_source *src, size_t input_len, size_t 
     return calls;
 }
 
-/* Open a memory stream over data with the options of one selector byte, read
- * it as fmt, check every record. */
-static inline void fuzz_read_format(ds_format fmt, const char *name, const uint8_t *data,
-                                    size_t size, const ds_source_opts *o, uint8_t sel)
+/* A memory stream over data with the options of one selector byte (NULL
+ * when it cannot be opened), and a reader of it as fmt in *src (NULL, with
+ * the status in *rc and the reason in err, when that fails). */
+static inline ds_stream *fuzz_open(ds_format fmt, const char *name, const uint8_t *data,
+                                   size_t size, const ds_source_opts *o, uint8_t sel,
+                                   ds_source **src, ds_status *rc, ds_error *err)
 {
     ds_stream_opts so = {fuzz_chunk(sel), (sel & 0x10) == 0};
     ds_stream *st = NULL;
+    ds_error_clear(err);
+    *src = NULL;
+    if (ds_stream_open_mem(data, size, name, &so, &st, err) != DS_OK)
+        return NULL;
+    *rc = ds_source_open(st, fmt, o, src, err);
+    return st;
+}
+
+/* Read data as fmt with the options of one selector byte, check every record. */
+static inline void fuzz_read_format(ds_format fmt, const char *name, const uint8_t *data,
+                                    size_t size, const ds_source_opts *o, uint8_t sel)
+{
+    ds_source *src;
+    ds_status rc;
     ds_error err;
-    ds_error_clear(&err);
-    if (ds_stream_open_mem(data, size, name, &so, &st, &err) != DS_OK)
+    ds_stream *st = fuzz_open(fmt, name, data, size, o, sel, &src, &rc, &err);
+    if (!st)
         return;
-    ds_source *src = NULL;
-    if (ds_source_open(st, fmt, o, &src, &err) == DS_OK) {
+    if (rc == DS_OK) {
         size_t maxf = o->max_field < 64 ? 64 : o->max_field;
         fuzz_drain_source(src, size, maxf);
         ds_source_close(src);
     }
     ds_stream_close(st);
 }
+
+/* Everything a read of data as fmt gives, appended to out as text: the open
+ * status, each record (number, line, part flag, fields with names, values,
+ * offsets), each error, the source's counts. Two reads that must agree (a
+ * fast path against the library it stands in for) compare these. */
+static inline void fuzz_read_digest(ds_format fmt, const char *name, const uint8_t *data,
+                                    size_t size, const ds_source_opts *o, uint8_t sel, ds_buf *out)
+{
+    ds_source *src;
+    ds_status rc;
+    ds_error err;
+    ds_stream *st = fuzz_open(fmt, name, data, size, o, sel, &src, &rc, &err);
+    if (!st)
+        return;
+    ds_buf_printf(out, "open %d %s\n", (int)rc, rc == DS_OK ? "" : err.msg);
+    size_t calls = 0, bound = 8 * size + 1000;
+    while (rc == DS_OK) {
+        const ds_record *rec = NULL;
+        ds_error_clear(&err);
+        ds_status r = ds_source_next(src, &rec, &err);
+        FUZZ_CHECK(++calls <= bound);
+        if (r == DS_DONE)
+            break;
+        if (r != DS_OK) {
+            ds_buf_printf(out, "error %d %s\n", (int)r, err.msg);
+            if (r == DS_EFORMAT)
+                continue;
+            break;
+        }
+        ds_buf_printf(out, "record %llu line %llu more %d fields %zu\n",
+                      (unsigned long long)rec->index, (unsigned long long)rec->line, rec->more,
+                      rec->nfields);
+        for (size_t i = 0; i < rec->nfields; i++) {
+            const ds_field *f = &rec->fields[i];
+            ds_buf_printf(out, " %zu:", f->name_len);
+            ds_buf_append(out, f->name, f->name_len);
+            ds_buf_printf(out, " %zu@%llu/%zu:", f->value_len, (unsigned long long)f->value_off,
+                          f->own_len);
+            ds_buf_append(out, f->value, f->value_len);
+            ds_buf_putc(out, '\n');
+        }
+    }
+    if (src) {
+        const ds_source_stats *s = ds_source_stats_get(src);
+        ds_buf_printf(out, "stats %llu %llu %llu %llu %llu %llu %d %d\n",
+                      (unsigned long long)s->records, (unsigned long long)s->malformed,
+                      (unsigned long long)s->ragged, (unsigned long long)s->invalid_utf8,
+                      (unsigned long long)s->windowed, (unsigned long long)s->lines, s->csv_delim,
+                      s->csv_header);
+        ds_source_close(src);
+    }
+    ds_stream_close(st);
+}
+
+/* Read data twice, with opts as given and with `slow_flag` (a member of
+ * ds_source_opts that turns a fast path off) set: the digests must match. */
+#define FUZZ_SAME_BOTH_WAYS(fmt_, name_, data_, size_, opts_, sel_, slow_flag_)          \
+    do {                                                                                  \
+        ds_source_opts fz_o = *(opts_);                                                   \
+        ds_buf fz_fast = {0}, fz_slow = {0};                                              \
+        fuzz_read_digest(fmt_, name_, data_, size_, &fz_o, sel_, &fz_fast);               \
+        fz_o.slow_flag_ = 1;                                                              \
+        fuzz_read_digest(fmt_, name_, data_, size_, &fz_o, sel_, &fz_slow);               \
+        FUZZ_CHECK(fz_fast.len == fz_slow.len &&                                          \
+                   memcmp(fz_fast.data, fz_slow.data, fz_fast.len) == 0);                 \
+        ds_buf_free(&fz_fast);                                                            \
+        ds_buf_free(&fz_slow);                                                            \
+    } while (0)
 
 #endif
