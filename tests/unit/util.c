@@ -11,6 +11,37 @@
 #include "common/buf.h"
 #include "input/stream.h"
 
+ds_source_opts source_opts_or_default(const ds_source_opts *o)
+{
+    ds_source_opts r;
+    if (o)
+        r = *o;
+    else
+        ds_source_opts_default(&r);
+    return r;
+}
+
+const char *source_stats_differ(const ds_source_stats *a, const ds_source_stats *b)
+{
+    if (a->records != b->records)
+        return "records";
+    if (a->malformed != b->malformed)
+        return "malformed";
+    if (a->ragged != b->ragged)
+        return "ragged";
+    if (a->invalid_utf8 != b->invalid_utf8)
+        return "invalid_utf8";
+    if (a->windowed != b->windowed)
+        return "windowed";
+    if (a->lines != b->lines)
+        return "lines";
+    if (a->csv_delim != b->csv_delim)
+        return "csv_delim";
+    if (a->csv_header != b->csv_header)
+        return "csv_header";
+    return NULL;
+}
+
 static void put_escaped(ds_buf *b, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -25,6 +25,14 @@ char *dump_source(const void *data, size_t len, ds_format fmt, size_t chunk,
 char *dump_source_stats(const void *data, size_t len, ds_format fmt, size_t chunk,
                         const ds_source_opts *o, ds_source_stats *stats);
 
+/* *o, or the defaults when o is NULL (a copy the test may change). */
+ds_source_opts source_opts_or_default(const ds_source_opts *o);
+
+/* The first count in which two reads' stats differ ("records", "lines"...),
+ * or NULL when they all agree: runs of one input at other chunk sizes, or
+ * with a fast path off, must give the same counts. */
+const char *source_stats_differ(const ds_source_stats *a, const ds_source_stats *b);
+
 /* Remove a test's temporary directory and the files in it (no subdirectories). */
 void rm_flat_dir(const char *dir);
 
