@@ -64,6 +64,8 @@ typedef struct ds_detect_stats {
     uint64_t values;       /* values scanned */
     uint64_t bytes;        /* value bytes scanned */
     uint64_t candidates;   /* PCRE2 confirmations run */
+    uint64_t windows;      /* windows of gated tiers looked at (rules_impl.h gdb) */
+    uint64_t window_hits;  /* of which answered by the shape cache, without a scan */
     uint64_t limit_hits;   /* PCRE2 match/depth limit reached: value not fully scanned */
     const ds_rule *limit_rule; /* last rule that hit the limit */
 } ds_detect_stats;

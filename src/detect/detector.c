@@ -825,12 +825,6 @@ static void find_gate_runs(ds_detector *d, int c, const unsigned char *u, size_t
             add_gate_byte(d, c, i);
 }
 
-/* The gated database over the windows of [-lead, +w] bytes around the gate
- * runs of the value (merged where they touch) that hold at least `need`
- * gate bytes: every match of a gated pattern holds that many within w bytes
- * of its start, the first of them at most lead bytes after it, so it lies
- * inside one such window. Windows start and end on character boundaries, as
- * Vectorscan's UTF-8 mode requires. */
 /* A hash of n bytes for the caches, 8 at a time (a key is compared whole
  * on a hit: the hash only picks the slot). The tail is read with loads
  * that overlap, not copied byte by byte: that stalled the load after it. */
@@ -929,6 +923,7 @@ static int scan_shape(ds_detector *d, int t, const char *v, size_t ws, size_t we
     if (!e)
         return 0;
     if (hit) {
+        d->st.window_hits++;
         for (size_t k = 0; k < e->npat; k++)
             gated_hit(d, e->pat[k]);
     } else {
@@ -980,12 +975,26 @@ static int scan_main_shape(ds_detector *d, const char *v, size_t len)
     return 1;
 }
 
+/* The gated database over the windows around the gate runs of the value
+ * that hold at least `need` gate bytes. Every match of a gated pattern
+ * holds that many within w bytes (its reach) of its start, the first of
+ * them at most lead bytes after it, and ends at most trail bytes after a
+ * gate byte (re_shape.h): runs closer than w + lead are merged into one
+ * window, which runs from lead bytes before its first gate byte to trail
+ * (+1) bytes after its last, so every match lies inside one window. The
+ * trail keeps a window to the identifier and the few bytes around it, not
+ * w bytes of text after it: a shape the cache has seen (a phone number
+ * after any words) then needs no scan. Windows start and end on character
+ * boundaries, as Vectorscan's UTF-8 mode requires. */
 static void scan_gated(ds_detector *d, int t, const char *v, size_t len)
 {
     const ds_ruleset *rs = d->rs;
     int c = (int)rs->gate_class[t];
     const hs_database_t *db = rs->gdb[t];
     size_t lead = rs->gate_lead[t], w = rs->gate_width[t], need = rs->gate_min[t];
+    /* a match ends at most trail bytes after a gate byte; one more byte
+     * lets Vectorscan see what follows it (\b, a boundary class) */
+    size_t tail = rs->gate_trail[t] + 1 < w ? rs->gate_trail[t] + 1 : w;
     const grun *gr = d->gr[c];
     size_t ngr = d->ngr[c];
     for (size_t r = 0; r < ngr;) {
@@ -996,6 +1005,7 @@ static void scan_gated(ds_detector *d, int t, const char *v, size_t len)
         }
         if (n < need)
             continue; /* no match of the tier fits: too few gate bytes */
+        we = gr[r - 1].e + tail;
         if (we > len)
             we = len;
         ws = char_start(v, ws);
@@ -1004,6 +1014,7 @@ static void scan_gated(ds_detector *d, int t, const char *v, size_t len)
         d->gwin_s = ws;
         d->gwin_e = we;
         d->gwin_g = gr[r - 1].e - 1;
+        d->st.windows++;
         if (rs->rdb[t] && scan_shape(d, t, v, ws, we))
             continue;
         hs_scan(db, v + ws, (unsigned)(we - ws > UINT32_MAX ? UINT32_MAX : we - ws), 0,

@@ -19,6 +19,8 @@ typedef struct shape {
     unsigned tot;   /* distinct gate bytes within reach, lookahead text included (>= cnt) */
     unsigned lead;  /* every match has a gate byte (its own or its lookaheads') at most
                      * this many bytes after its start; INF: no such bound known */
+    unsigned trail; /* every match consumes a gate byte at most this many bytes before
+                     * its end; INF: no such bound known */
 } shape;
 
 typedef struct parser {
@@ -96,7 +98,7 @@ static long simple_escape(parser *ps, unsigned c)
 /* A class [...] after its '['. */
 static shape parse_class(parser *ps)
 {
-    shape s = {1, 1, 1, 1, 0}; /* cnt, tot, lead: while every member is a gate byte */
+    shape s = {1, 1, 1, 1, 0, 0}; /* cnt, tot, lead, trail: while every member is a gate byte */
     int neg = 0;
     if (*ps->p == '^') {
         neg = 1;
@@ -203,7 +205,7 @@ static shape parse_class(parser *ps)
     }
     s.reach = s.w;
     if (!s.tot)
-        s.lead = INF;
+        s.lead = s.trail = INF;
     return s;
 }
 
@@ -271,7 +273,7 @@ static int read_name(parser *ps, unsigned char end, const unsigned char **name, 
 
 static shape backref(parser *ps, unsigned no)
 {
-    shape s = {INF, INF, 0, 0, INF};
+    shape s = {INF, INF, 0, 0, INF, INF};
     if (no == 0 || no > ps->ngroups || no > MAX_GROUPS || ps->gw[no] >= INF)
         ps->fail = 1; /* forward, open or unknown group */
     else
@@ -282,7 +284,7 @@ static shape backref(parser *ps, unsigned no)
 /* One atom at ps->p. */
 static shape parse_atom(parser *ps)
 {
-    shape s = {0, 0, 0, 0, INF};
+    shape s = {0, 0, 0, 0, INF, INF};
     unsigned c = *ps->p;
     if (c == '(') {
         ps->p++;
@@ -383,9 +385,9 @@ static shape parse_atom(parser *ps)
         if (cap && no <= MAX_GROUPS)
             ps->gw[no] = in.w;
         if (look == 1) /* (?=X): X's text lies ahead, within its reach */
-            return (shape){0, in.reach, 0, in.tot, in.lead};
+            return (shape){0, in.reach, 0, in.tot, in.lead, INF};
         if (look)
-            return (shape){0, 0, 0, 0, INF};
+            return (shape){0, 0, 0, 0, INF, INF};
         return in;
     }
     if (c == '[') {
@@ -394,7 +396,7 @@ static shape parse_atom(parser *ps)
     }
     if (c == '.') {
         ps->p++;
-        return (shape){4, 4, 0, 0, INF};
+        return (shape){4, 4, 0, 0, INF, INF};
     }
     if (c == '^' || c == '$') {
         ps->p++;
@@ -418,11 +420,11 @@ static shape parse_atom(parser *ps)
             int all = 1;
             for (unsigned k = '0'; k <= '9'; k++)
                 all &= in_gate(ps, k);
-            return (shape){1, 1, (unsigned)all, (unsigned)all, all ? 0 : INF};
+            return (shape){1, 1, (unsigned)all, (unsigned)all, all ? 0 : INF, all ? 0 : INF};
         }
         case 'w':
         case 's':
-            return (shape){char_width(ps, 'a'), char_width(ps, 'a'), 0, 0, INF};
+            return (shape){char_width(ps, 'a'), char_width(ps, 'a'), 0, 0, INF, INF};
         case 'D':
         case 'W':
         case 'S':
@@ -432,17 +434,21 @@ static shape parse_atom(parser *ps)
         case 'H':
         case 'V':
         case 'R':
-            return (shape){4, 4, 0, 0, INF};
+            return (shape){4, 4, 0, 0, INF, INF};
         case 'Q': {
             /* literal text up to \E */
             while (*ps->p && !(ps->p[0] == '\\' && ps->p[1] == 'E')) {
                 unsigned cp = read_char(ps);
+                unsigned cw = char_width(ps, cp);
                 if (cp < 0x80 && in_gate(ps, cp)) {
                     if (!s.cnt)
                         s.lead = s.w;
                     s.cnt = s.tot = s.cnt + 1;
+                    s.trail = 0;
+                } else {
+                    s.trail = add(s.trail, cw);
                 }
-                s.w = add(s.w, char_width(ps, cp));
+                s.w = add(s.w, cw);
             }
             if (*ps->p)
                 ps->p += 2;
@@ -500,18 +506,18 @@ static shape parse_atom(parser *ps)
         }
         unsigned w = char_width(ps, (unsigned)cp);
         unsigned g = cp < 0x80 && in_gate(ps, (unsigned)cp);
-        return (shape){w, w, g, g, g ? 0 : INF};
+        return (shape){w, w, g, g, g ? 0 : INF, g ? 0 : INF};
     }
     unsigned cp = read_char(ps);
     unsigned w = char_width(ps, cp);
     unsigned g = cp < 0x80 && in_gate(ps, cp);
-    return (shape){w, w, g, g, g ? 0 : INF};
+    return (shape){w, w, g, g, g ? 0 : INF, g ? 0 : INF};
 }
 
 /* A sequence of quantified atoms, up to '|', ')' or the end. */
 static shape parse_seq(parser *ps)
 {
-    shape s = {0, 0, 0, 0, INF};
+    shape s = {0, 0, 0, 0, INF, INF};
     while (!ps->fail && *ps->p && *ps->p != '|' && *ps->p != ')') {
         if (*ps->p == '*' || *ps->p == '+' || *ps->p == '?') {
             ps->fail = 1; /* a quantifier with nothing to quantify */
@@ -546,13 +552,15 @@ static shape parse_seq(parser *ps)
             a.tot = mn == 0 ? 0 : c > a.tot ? c : a.tot;
             a.cnt = c;
             if (mn == 0)
-                a.lead = INF; /* the first repetition, when there is one, has it */
+                a.lead = a.trail = INF; /* the first repetition, when there is one, has it */
         }
         /* a gate byte of the atom comes at most s.w bytes after the start */
         unsigned l = add(s.w, a.lead);
         s.lead = s.lead < l ? s.lead : l;
         unsigned r = add(s.w, a.reach);
         s.reach = s.reach > r ? s.reach : r;
+        /* the last atom that always consumes a gate byte, and the widths after it */
+        s.trail = a.cnt ? a.trail : add(s.trail, a.w);
         s.w = add(s.w, a.w);
         /* consumed gate bytes are distinct; a lookahead's may be some of them */
         s.cnt = add(s.cnt, a.cnt);
@@ -573,6 +581,7 @@ static shape parse_alt(parser *ps)
         s.cnt = s.cnt < b.cnt ? s.cnt : b.cnt;
         s.tot = s.tot < b.tot ? s.tot : b.tot;
         s.lead = s.lead > b.lead ? s.lead : b.lead;
+        s.trail = s.trail > b.trail ? s.trail : b.trail;
     }
     return s;
 }
@@ -588,6 +597,7 @@ int ds_re_shape_of(const char *re, int caseless, const uint8_t gate[32], ds_re_s
     out->reach = 0;
     out->gates = 0;
     out->lead = 0;
+    out->trail = 0;
     /* extended mode changes what spaces mean: not read */
     if (strstr(re, "(?x") || strstr(re, "(*"))
         return 0;
@@ -599,5 +609,8 @@ int ds_re_shape_of(const char *re, int caseless, const uint8_t gate[32], ds_re_s
     out->gates = s.tot >= INF ? DS_RE_SHAPE_MAX : s.tot;
     /* no bound known (or none tighter): the whole reach */
     out->lead = !out->gates || s.lead >= out->reach ? out->reach : s.lead;
+    /* no consumed gate byte known near the end: a match ends at most its
+     * width after its first gate byte, its own or its lookaheads' */
+    out->trail = !out->gates || s.trail >= out->max_width ? out->max_width : s.trail;
     return 1;
 }

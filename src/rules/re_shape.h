@@ -30,6 +30,9 @@ typedef struct ds_re_shape {
     unsigned lead;      /* every match has one of those gate bytes at most this many
                          * bytes after its start (<= reach): a match starts no
                          * further than lead bytes before a gate byte */
+    unsigned trail;     /* every match ends at most this many bytes after a gate byte
+                         * (<= max_width): the last one it consumes, or, when no
+                         * consumed one is known, its first gate byte */
 } ds_re_shape;
 
 /* Longest width the analysis reports; anything longer is "unbounded". */

@@ -1242,6 +1242,8 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                     rs->gate_width[t] = hp->reach;
                 if (hp->lead > rs->gate_lead[t])
                     rs->gate_lead[t] = hp->lead;
+                            if (hp->trail > rs->gate_trail[t])
+                    rs->gate_trail[t] = hp->trail;
                 if (!rs->gate_min[t] || hp->gates < rs->gate_min[t])
                     rs->gate_min[t] = hp->gates;
             }

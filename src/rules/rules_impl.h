@@ -110,6 +110,8 @@ struct ds_ruleset {
     unsigned gate_width[DS_GATE_TIERS];
     unsigned gate_lead[DS_GATE_TIERS]; /* a match starts at most this many bytes before
                                         * a gate byte (re_shape.h lead) */
+    unsigned gate_trail[DS_GATE_TIERS]; /* and ends at most this many bytes after
+                                         * one (re_shape.h trail) */
     unsigned gate_min[DS_GATE_TIERS];
     unsigned gate_class[DS_GATE_TIERS];
     unsigned char gate_lo[DS_GATE_CLASSES], gate_hi[DS_GATE_CLASSES];

@@ -356,3 +356,50 @@ Test(re_relax, refused_regexes_scanned_beside_the_cache)
     ds_buf_free(&b);
     pair_close(&p);
 }
+
+/* A gated window ends trail bytes after its last gate byte (re_shape.h), not
+ * the tier's reach: a phone number is its own shape whatever words follow
+ * it, so the same format in another sentence is answered by the shape cache
+ * without a scan, and found all the same. */
+static const char *PHONE_RULE = "rules:\n"
+                                "  - id: phone\n"
+                                "    type: PHONE\n"
+                                "    category: personal\n"
+                                "    severity: low\n"
+                                "    confidence: 0.6\n"
+                                "    regex: '(?<![0-9])0[1-9](?: [0-9]{2}){4}(?![0-9])'\n"
+                                "    examples: {positive: ['06 12 34 56 78'], negative: ['06 "
+                                "12 34 56']}\n";
+
+Test(re_relax, window_ends_at_the_last_digit_and_the_cache_answers)
+{
+    pair p;
+    pair_open(&p, PHONE_RULE);
+    cr_assert_not_null(p.with->rdb[0], "the phone rule is not in the first digit tier");
+    cr_assert_eq(p.with->gate_lead[0], 0);
+    cr_assert_eq(p.with->gate_trail[0], 0);
+    static const char *const v[] = {
+        "Call 06 12 34 56 78 tomorrow morning, after the meeting with the team.",
+        "Please ring 07 98 76 54 32 when you can; the office closes at five.",
+        "Numbers 01 23 45 67 89 are listed, and also 09 87 65 43 21 in the appendix."};
+    ds_buf a = {0}, b = {0};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        scan_into(p.dw, "notes", v[i], &a);
+        scan_into(p.dn, "notes", v[i], &b);
+    }
+    ds_buf_puts(&a, "");
+    ds_buf_puts(&b, "");
+    cr_assert_str_eq(a.data, b.data);
+    cr_assert_not_null(strstr(a.data, ":phone:5-19"), "%s", a.data);
+    cr_assert_not_null(strstr(a.data, ":phone:12-26"), "%s", a.data);
+    cr_assert_not_null(strstr(a.data, ":phone:8-22"), "%s", a.data);
+    cr_assert_not_null(strstr(a.data, ":phone:44-58"), "%s", a.data);
+    /* one window a number (the two of the last value are further apart
+     * than the reach): the first is scanned, the three others are its shape */
+    const ds_detect_stats *st = ds_detector_stats(p.dw);
+    cr_assert_eq(st->windows, 4);
+    cr_assert_eq(st->window_hits, 3);
+    ds_buf_free(&a);
+    ds_buf_free(&b);
+    pair_close(&p);
+}

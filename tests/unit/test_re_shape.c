@@ -29,56 +29,64 @@ typedef struct vec {
     const char *re;
     int caseless;
     int ok;
-    unsigned width, reach, gates, lead;
+    unsigned width, reach, gates, lead, trail;
 } vec;
 
 static const vec vectors[] = {
-    {"[0-9]{3}-[0-9]{2}-[0-9]{4}", 0, 1, 11, 11, 9, 0},
-    {"\\d+", 0, 0, 0, 0, 0, 0},                       /* unbounded */
-    {"abc", 0, 1, 3, 3, 0, 3},
-    {"abc", 1, 1, 9, 9, 0, 9},                        /* k, s fold to 3- and 2-byte letters */
-    {"a|12|345", 0, 1, 3, 3, 0, 3},                   /* one branch has no digit */
-    {"1|12|345", 0, 1, 3, 3, 1, 0},
-    {"(?:12)?3", 0, 1, 3, 3, 1, 2},
-    {"x{2,4}9{0,3}", 0, 1, 7, 7, 0, 7},
-    {"([- .])[0-9]{2}\\1", 0, 1, 4, 4, 2, 1},         /* backreference: the group's width */
-    {"(?<sep>[-/])7\\k<sep>", 0, 1, 3, 3, 1, 1},
-    {"(?P<s>:)(?P=s)", 0, 1, 2, 2, 1, 0}, /* a backreference counts no gate byte */
-    {"(?<![0-9A-Za-z])[0-9]{9}(?![0-9])", 0, 1, 9, 9, 9, 0}, /* lookarounds: zero width */
-    {"(?=[A-Z]{0,8}[0-9])[A-Z0-9]{9}", 0, 1, 9, 9, 1, 8},    /* lookahead counts within reach */
-    {"(?=[A-Z]{0,20}[0-9])[A-Z]{2}", 0, 1, 2, 21, 1, 20},
-    {"(?<=[0-9])ab", 0, 1, 2, 2, 0, 2},                      /* lookbehind text: before */
-    {"[\\x{C0}-\\x{DE}]", 0, 1, 2, 2, 0, 2},
-    {"\\x{20AC}[0-9]", 0, 1, 4, 4, 1, 3},
-    {"é", 0, 1, 2, 2, 0, 2},
-    {"[^0-9]", 0, 1, 4, 4, 0, 4},
-    {".", 0, 1, 4, 4, 0, 4},
-    {"[[:digit:]]{2}", 0, 1, 2, 2, 2, 0},
-    {"[[:alpha:]]", 0, 1, 1, 1, 0, 1},
-    {"\\Q1.2\\E", 0, 1, 3, 3, 2, 0},
-    {"a{,3}", 0, 1, 5, 5, 1, 3},                      /* PCRE2 10.42: "{,3}" is literal */
-    {"a{x}", 0, 1, 4, 4, 0, 4},
-    {"(?i)k", 0, 1, 3, 3, 0, 3},
-    {"(?i:k)0", 0, 1, 4, 4, 1, 3},
-    {"ab(?#comment)1", 0, 1, 3, 3, 1, 2},
-    {"^[0-9]{5}$", 0, 1, 5, 5, 5, 0},
-    {"[a-z]{1,5}:[0-9]", 0, 1, 7, 7, 2, 5},            /* lead: the first gate byte */
-    {"[a-z]{1,5}(?:x|1)2", 0, 1, 7, 7, 1, 6},          /* a branch without one */
-    {"(?:[a-z]3|4[a-z]{9})", 0, 1, 10, 10, 1, 1},
-    {"\\b[0-9]{2}\\b", 0, 1, 2, 2, 2, 0},
-    {"\\s\\w\\d", 0, 1, 3, 3, 1, 2},
-    {"\\p{L}", 0, 0, 0, 0, 0, 0},                     /* Unicode properties: not read */
-    {"(?x) 1 2", 0, 0, 0, 0, 0, 0},                   /* extended mode: not read */
-    {"(*UCP)\\d", 0, 0, 0, 0, 0, 0},
-    {"(?|(a)|(b))\\1", 0, 0, 0, 0, 0, 0},             /* branch reset */
-    {"(a)(?1)", 0, 0, 0, 0, 0, 0},                    /* recursion */
-    {"\\2(a)(b)", 0, 0, 0, 0, 0, 0},                  /* forward reference */
-    {"(a", 0, 0, 0, 0, 0, 0},
-    {"a)", 0, 0, 0, 0, 0, 0},
-    {"[a", 0, 0, 0, 0, 0, 0},
-    {"*a", 0, 0, 0, 0, 0, 0},
-    {"a\\", 0, 0, 0, 0, 0, 0},
-    {"x{99999}{99999}", 0, 0, 0, 0, 0, 0},            /* past DS_RE_SHAPE_MAX */
+    {"[0-9]{3}-[0-9]{2}-[0-9]{4}", 0, 1, 11, 11, 9, 0, 0},
+    {"\\d+", 0, 0, 0, 0, 0, 0, 0},                       /* unbounded */
+    {"abc", 0, 1, 3, 3, 0, 3, 3},
+    {"abc", 1, 1, 9, 9, 0, 9, 9},                        /* k, s fold to 3- and 2-byte letters */
+    {"a|12|345", 0, 1, 3, 3, 0, 3, 3},                   /* one branch has no digit */
+    {"1|12|345", 0, 1, 3, 3, 1, 0, 0},
+    {"(?:12)?3", 0, 1, 3, 3, 1, 2, 0},
+    {"x{2,4}9{0,3}", 0, 1, 7, 7, 0, 7, 7},
+    {"([- .])[0-9]{2}\\1", 0, 1, 4, 4, 2, 1, 1},         /* backreference: the group's width */
+    {"(?<sep>[-/])7\\k<sep>", 0, 1, 3, 3, 1, 1, 1},
+    {"(?P<s>:)(?P=s)", 0, 1, 2, 2, 1, 0, 1}, /* a backreference counts no gate byte */
+    {"(?<![0-9A-Za-z])[0-9]{9}(?![0-9])", 0, 1, 9, 9, 9, 0, 0}, /* lookarounds: zero width */
+    {"(?=[A-Z]{0,8}[0-9])[A-Z0-9]{9}", 0, 1, 9, 9, 1, 8, 9},    /* lookahead counts within reach */
+    {"(?=[A-Z]{0,20}[0-9])[A-Z]{2}", 0, 1, 2, 21, 1, 20, 2},
+    {"(?<=[0-9])ab", 0, 1, 2, 2, 0, 2, 2},                      /* lookbehind text: before */
+    {"[\\x{C0}-\\x{DE}]", 0, 1, 2, 2, 0, 2, 2},
+    {"\\x{20AC}[0-9]", 0, 1, 4, 4, 1, 3, 0},
+    {"é", 0, 1, 2, 2, 0, 2, 2},
+    {"[^0-9]", 0, 1, 4, 4, 0, 4, 4},
+    {".", 0, 1, 4, 4, 0, 4, 4},
+    {"[[:digit:]]{2}", 0, 1, 2, 2, 2, 0, 0},
+    {"[[:alpha:]]", 0, 1, 1, 1, 0, 1, 1},
+    {"\\Q1.2\\E", 0, 1, 3, 3, 2, 0, 0},
+    {"a{,3}", 0, 1, 5, 5, 1, 3, 1},                      /* PCRE2 10.42: "{,3}" is literal */
+    {"a{x}", 0, 1, 4, 4, 0, 4, 4},
+    {"(?i)k", 0, 1, 3, 3, 0, 3, 3},
+    {"(?i:k)0", 0, 1, 4, 4, 1, 3, 0},
+    {"ab(?#comment)1", 0, 1, 3, 3, 1, 2, 0},
+    {"^[0-9]{5}$", 0, 1, 5, 5, 5, 0, 0},
+    {"[a-z]{1,5}:[0-9]", 0, 1, 7, 7, 2, 5, 0},            /* lead: the first gate byte */
+    {"[a-z]{1,5}(?:x|1)2", 0, 1, 7, 7, 1, 6, 0},          /* a branch without one */
+    {"(?:[a-z]3|4[a-z]{9})", 0, 1, 10, 10, 1, 1, 9},
+    {"\\b[0-9]{2}\\b", 0, 1, 2, 2, 2, 0, 0},
+    {"\\s\\w\\d", 0, 1, 3, 3, 1, 2, 0},
+    {"\\p{L}", 0, 0, 0, 0, 0, 0, 0},                     /* Unicode properties: not read */
+    {"(?x) 1 2", 0, 0, 0, 0, 0, 0, 0},                   /* extended mode: not read */
+    {"(*UCP)\\d", 0, 0, 0, 0, 0, 0, 0},
+    {"(?|(a)|(b))\\1", 0, 0, 0, 0, 0, 0, 0},             /* branch reset */
+    {"(a)(?1)", 0, 0, 0, 0, 0, 0, 0},                    /* recursion */
+    {"\\2(a)(b)", 0, 0, 0, 0, 0, 0, 0},                  /* forward reference */
+    {"(a", 0, 0, 0, 0, 0, 0, 0},
+    {"a)", 0, 0, 0, 0, 0, 0, 0},
+    {"[a", 0, 0, 0, 0, 0, 0, 0},
+    {"*a", 0, 0, 0, 0, 0, 0, 0},
+    {"a\\", 0, 0, 0, 0, 0, 0, 0},
+    {"x{99999}{99999}", 0, 0, 0, 0, 0, 0, 0},            /* past DS_RE_SHAPE_MAX */
+    /* trail: bytes after the last gate byte a match consumes */
+    {"[0-9]{3}[A-Z]{2}", 0, 1, 5, 5, 3, 0, 2},
+    {"1(?:x2)?y", 0, 1, 4, 4, 1, 0, 3},                /* an optional gate byte: not the last */
+    {"(?:1|2a)bc", 0, 1, 4, 4, 1, 0, 3},               /* the longer branch after it */
+    {"[0-9]{2}(?:[ -]?[0-9]{2}){4}(?![0-9])", 0, 1, 14, 14, 10, 0, 0},
+    {"(?:[0-9]{4}[ -]?){3}[0-9]{4}\\b", 0, 1, 19, 19, 16, 0, 0},
+    {"[0-9]{2}(?=[A-Z]{3})", 0, 1, 2, 5, 2, 0, 0},     /* lookahead text: not consumed */
+    {"\\Q12a\\Eb", 0, 1, 4, 4, 2, 0, 2},
 };
 
 Test(re_shape, hand_worked_vectors)
@@ -98,6 +106,8 @@ Test(re_shape, hand_worked_vectors)
             cr_expect_eq(s.gates, v->gates, "%s: gates %u, expected %u", v->re, s.gates,
                          v->gates);
             cr_expect_eq(s.lead, v->lead, "%s: lead %u, expected %u", v->re, s.lead, v->lead);
+            cr_expect_eq(s.trail, v->trail, "%s: trail %u, expected %u", v->re, s.trail,
+                         v->trail);
         }
     }
 }
@@ -130,7 +140,8 @@ static size_t count_gate(const char *s, size_t a, size_t b)
 
 /* Every match PCRE2 finds, of every regex of every built-in rule, on every
  * example of every rule, is within the width read from the text, holds
- * the gate bytes promised within reach and its first one within lead. */
+ * the gate bytes promised within reach, its first one within lead, and one
+ * within trail of its end. */
 Test(re_shape, sound_on_every_builtin_rule_example)
 {
     ds_ruleset *rs = NULL;
@@ -175,6 +186,13 @@ Test(re_shape, sound_on_every_builtin_rule_example)
                             cr_expect_geq(count_gate(t, a, lh), 1,
                                           "%s regex %zu on '%s': no gate byte within lead %u",
                                           d->id, k, t, s.lead);
+                        /* the detector's window ends trail bytes after the
+                         * last gate byte: one lies that near the end */
+                        size_t tl = b > s.trail + 1 ? b - s.trail - 1 : 0;
+                        if (s.gates)
+                            cr_expect_geq(count_gate(t, tl > a ? tl : a, hi), 1,
+                                          "%s regex %zu on '%s': no gate byte within trail %u",
+                                          d->id, k, t, s.trail);
                         checked++;
                         start = b > a ? b : b + 1;
                     }
