@@ -335,13 +335,75 @@ static unsigned char lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
+/* 1 when a context word of r starts at i of v as a whole word (it ends at a
+ * word edge; the byte before i, the caller checked) within [.., hi) and is
+ * not inside [s, e): the match is not its own context. */
+static inline __attribute__((always_inline)) int
+ctx_word_at(const ds_crule *r, const char *v, size_t len, size_t i, size_t hi, size_t s, size_t e)
+{
+    unsigned c = lower((unsigned char)v[i]);
+    for (size_t k = r->ctx_first[c]; k < r->ctx_first[c + 1]; k++) {
+        const char *word = r->ctx_words[k];
+        size_t wl = r->ctx_lens[k];
+        if (wl == 0 || wl > hi - i)
+            continue;
+        size_t j = 1;
+        while (j < wl && lower((unsigned char)v[i + j]) == (unsigned char)word[j])
+            j++;
+        if (j < wl)
+            continue;
+        if (i + wl < len && is_word_byte((unsigned char)v[i + wl]))
+            continue;
+        if (i >= s && i + wl <= e)
+            continue;
+        return 1;
+    }
+    return 0;
+}
+
+#ifdef __SSE2__
+/* Bit k set when p[k] is a word byte (is_word_byte), for 16 bytes. */
+static unsigned word_mask16(const unsigned char *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)p);
+    __m128i dg = _mm_sub_epi8(x, _mm_set1_epi8('0'));
+    __m128i lt = _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+    __m128i isd = _mm_cmpeq_epi8(_mm_min_epu8(dg, _mm_set1_epi8(9)), dg);
+    __m128i isl = _mm_cmpeq_epi8(_mm_min_epu8(lt, _mm_set1_epi8(25)), lt);
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(x, _mm_or_si128(isd, isl)));
+}
+#endif
+
 /* 1 when a context word of r, as a whole word, starts in [lo, hi) of v and
  * is not inside [s, e) (the match is not its own context): at each word
- * start, the context words beginning with its byte. */
+ * start, the context words beginning with its byte. Word starts are found
+ * 16 bytes at a time where SSE2 is there (a window is mostly inside
+ * words); a rule with a context word that starts with a non-word byte
+ * looks after every non-word byte instead. */
 static int ctx_word_in(const ds_crule *r, const char *v, size_t len, size_t lo, size_t hi,
                        size_t s, size_t e)
 {
-    for (size_t i = lo; i < hi; i++) {
+    size_t i = lo;
+#ifdef __SSE2__
+    if (hi - lo >= 16) {
+        unsigned prev = lo > 0 && is_word_byte((unsigned char)v[lo - 1]);
+        for (; i + 16 <= hi; i += 16) {
+            unsigned w = word_mask16((const unsigned char *)v + i);
+            unsigned after_word = ((w << 1) | prev) & 0xFFFFu;
+            unsigned cand = ~after_word & (r->ctx_nonword_first ? 0xFFFFu : w);
+            prev = w >> 15;
+            while (cand) {
+                size_t k = i + (size_t)__builtin_ctz(cand);
+                cand &= cand - 1;
+                if (k >= s && k + r->ctx_maxlen <= e)
+                    continue; /* every word starting here ends inside the match */
+                if (ctx_word_at(r, v, len, k, hi, s, e))
+                    return 1;
+            }
+        }
+    }
+#endif
+    for (; i < hi; i++) {
         if (i >= s && i + r->ctx_maxlen <= e) {
             /* every word starting here ends inside the match: on to the
              * last start that may reach past it (a CSV cell is mostly its
@@ -351,24 +413,8 @@ static int ctx_word_in(const ds_crule *r, const char *v, size_t len, size_t lo, 
         }
         if (i > 0 && is_word_byte((unsigned char)v[i - 1]))
             continue;
-        unsigned c = lower((unsigned char)v[i]);
-        for (size_t k = r->ctx_first[c]; k < r->ctx_first[c + 1]; k++) {
-            const char *word = r->ctx_words[k];
-            size_t wl = r->ctx_lens[k];
-            if (wl == 0 || wl > hi - i)
-                continue;
-            size_t j = 1;
-            while (j < wl && lower((unsigned char)v[i + j]) == (unsigned char)word[j])
-                j++;
-            if (j < wl)
-                continue;
-            if (i + wl < len && is_word_byte((unsigned char)v[i + wl]))
-                continue;
-            /* the match itself is not its own context */
-            if (i >= s && i + wl <= e)
-                continue;
+        if (ctx_word_at(r, v, len, i, hi, s, e))
             return 1;
-        }
     }
     return 0;
 }

@@ -1063,6 +1063,9 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
                 lower_ascii(word);
                 r->ctx_words[cap] = word;
                 r->ctx_lens[cap] = strlen(word);
+                unsigned char w0 = (unsigned char)word[0];
+                if (!((w0 >= 'a' && w0 <= 'z') || (w0 >= '0' && w0 <= '9') || w0 >= 0x80))
+                    r->ctx_nonword_first = 1; /* lower case already; "" too */
                 if (r->ctx_lens[cap] > r->ctx_maxlen)
                     r->ctx_maxlen = r->ctx_lens[cap];
                 r->nctx++;

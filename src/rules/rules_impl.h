@@ -74,6 +74,8 @@ typedef struct ds_crule {
     size_t ctx_maxlen;    /* the longest context word */
     size_t ctx_first[257]; /* ctx_words sorted by first byte: those starting with
                             * byte c are [ctx_first[c], ctx_first[c + 1]) */
+    int ctx_nonword_first; /* a context word starts with a byte that is not a word
+                            * byte (ASCII letter or digit, or non-ASCII) */
     char **columns;       /* normalised column names (fnmatch patterns) */
     size_t ncolumns;
     char **pair_cols;     /* normalised column_pair names (fnmatch patterns) */

@@ -101,6 +101,65 @@ Test(detect, spans_confidence_context_and_columns)
     ds_ruleset_free(rs);
 }
 
+/* A context word found at every position around a match, as a whole word
+ * and only inside the context window: the word is slid over 120 positions
+ * of a value (the detector reads word starts 16 bytes at a time), next to
+ * a word character or not, for a word that starts with a letter and for
+ * one that starts with '#'. */
+static const char *CTX_RULE = "rules:\n"
+                              "  - id: code\n"
+                              "    type: CODE\n"
+                              "    category: personal\n"
+                              "    severity: low\n"
+                              "    confidence: 0.5\n"
+                              "    regex: '(?<![A-Za-z0-9])QX[A-Z]{4}(?![A-Za-z0-9])'\n"
+                              "    context_required: true\n"
+                              "    context_window: 30\n"
+                              "    context: {en: [zipcode, '#ref']}\n"
+                              "    examples: {positive: ['zipcode QXABCD'], negative: "
+                              "['QXABCD']}\n";
+
+Test(detect, context_word_at_every_position)
+{
+    ds_ruleset *rs = load(CTX_RULE, NULL);
+    const size_t m = 60, ml = 6, w = 30; /* the match [60, 66), its window [30, 96) */
+    const char *words[] = {"zipcode", "#ref"};
+    size_t found = 0;
+    for (size_t k = 0; k < 2; k++) {
+        size_t wl = strlen(words[k]);
+        for (size_t p = 0; p + wl <= 120; p++) {
+            for (int glued = 0; glued < 2; glued++) {
+                char v[128];
+                memset(v, ' ', 120);
+                v[120] = 0;
+                memcpy(v + m, "QXABCD", ml);
+                if (p + wl <= m - 1 || p >= m + ml + 1) /* clear of the match */
+                    memcpy(v + p, words[k], wl);
+                else
+                    continue;
+                /* a word byte right before it: no longer a whole word */
+                if (glued && p > 0 && p - 1 != m + ml)
+                    v[p - 1] = 'a';
+                else if (glued)
+                    continue;
+                int inside = p >= m - w && p + wl <= m + ml + w;
+                int whole = !glued;
+                char *got = scan1(rs, "notes", v);
+                if (inside && whole) {
+                    cr_expect_str_eq(got, "notes:code:60-66:0.65\n", "'%s' at %zu", words[k], p);
+                    found++;
+                } else {
+                    cr_expect_str_eq(got, "", "'%s' at %zu, glued %d", words[k], p, glued);
+                }
+                free(got);
+            }
+        }
+    }
+    /* zipcode at 30-52 and 67-89, #ref at 30-55 and 67-92 */
+    cr_assert_eq(found, 23 + 23 + 26 + 26);
+    ds_ruleset_free(rs);
+}
+
 Test(detect, exclude_allow_and_min_confidence)
 {
     ds_ruleset *rs = load(EMAIL_RULE, NULL);
