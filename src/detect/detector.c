@@ -845,30 +845,47 @@ static void add_gate_byte(ds_detector *d, int c, size_t i)
     d->gr[c][d->ngr[c]++] = (grun){i, i + 1};
 }
 
-/* The runs of the gate bytes of class c in v into d->gr[c]. A class is a
- * contiguous byte range [gate_lo, gate_hi] (rules_impl.h), tested 16 bytes
- * at a time where SSE2 is there: a value is mostly text without any. */
-static void find_gate_runs(ds_detector *d, int c, const unsigned char *u, size_t len)
+/* The runs of the gate bytes of every class in use in v into d->gr[c]. A
+ * class is a contiguous byte range [gate_lo, gate_hi] (rules_impl.h); the
+ * classes are tested together, 16 bytes at a time where SSE2 is there: a
+ * value is mostly text without any, read once. */
+static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
 {
     const ds_ruleset *rs = d->rs;
-    unsigned lo = rs->gate_lo[c], span = (unsigned)(rs->gate_hi[c] - rs->gate_lo[c]);
+    unsigned lo[DS_GATE_CLASSES], span[DS_GATE_CLASSES];
+    for (int c = 0; c < DS_GATE_CLASSES; c++) {
+        d->ngr[c] = 0;
+        lo[c] = rs->gate_lo[c];
+        /* a class not in use matches nothing: lo above every byte */
+        span[c] = rs->gate_used[c] ? (unsigned)(rs->gate_hi[c] - rs->gate_lo[c]) : 0;
+        if (!rs->gate_used[c])
+            lo[c] = 256;
+    }
     size_t i = 0;
-    d->ngr[c] = 0;
 #ifdef __SSE2__
-    const __m128i vlo = _mm_set1_epi8((char)lo), vspan = _mm_set1_epi8((char)span);
+    _Static_assert(DS_GATE_CLASSES == 2, "find_gate_runs tests two classes per block");
+    const __m128i lo0 = _mm_set1_epi8((char)lo[0]), sp0 = _mm_set1_epi8((char)span[0]);
+    const __m128i lo1 = _mm_set1_epi8((char)lo[1]), sp1 = _mm_set1_epi8((char)span[1]);
+    /* an unused class: its lanes never match */
+    const unsigned keep0 = lo[0] < 256 ? 0xFFFFu : 0, keep1 = lo[1] < 256 ? 0xFFFFu : 0;
     for (; i + 16 <= len; i += 16) {
-        __m128i x = _mm_sub_epi8(_mm_loadu_si128((const __m128i *)(u + i)), vlo);
+        __m128i b = _mm_loadu_si128((const __m128i *)(u + i));
         /* x <= span, unsigned: min(x, span) == x */
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x, vspan), x));
-        while (m) {
-            add_gate_byte(d, c, i + (size_t)__builtin_ctz(m));
-            m &= m - 1;
-        }
+        __m128i x0 = _mm_sub_epi8(b, lo0), x1 = _mm_sub_epi8(b, lo1);
+        unsigned m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x0, sp0), x0)) & keep0;
+        unsigned m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x1, sp1), x1)) & keep1;
+        if (!(m0 | m1))
+            continue;
+        for (; m0; m0 &= m0 - 1)
+            add_gate_byte(d, 0, i + (size_t)__builtin_ctz(m0));
+        for (; m1; m1 &= m1 - 1)
+            add_gate_byte(d, 1, i + (size_t)__builtin_ctz(m1));
     }
 #endif
     for (; i < len; i++)
-        if ((unsigned)(u[i] - lo) <= span)
-            add_gate_byte(d, c, i);
+        for (int c = 0; c < DS_GATE_CLASSES; c++)
+            if ((unsigned)u[i] - lo[c] <= span[c])
+                add_gate_byte(d, c, i);
 }
 
 /* A hash of n bytes for the caches, 8 at a time (a key is compared whole
@@ -1154,11 +1171,7 @@ static void scan_value(ds_detector *d, const ds_field *f)
     if (rs->db && len > 0 && !(rs->rdb_main && scan_main_shape(d, v, len)))
         hs_scan(rs->db, v, (unsigned)(len > UINT32_MAX ? UINT32_MAX : len), 0, d->scratch,
                 on_hs, d);
-    for (int c = 0; c < DS_GATE_CLASSES; c++) {
-        d->ngr[c] = 0;
-        if (rs->gate_used[c] && len > 0)
-            find_gate_runs(d, c, (const unsigned char *)v, len);
-    }
+    find_gate_runs(d, (const unsigned char *)v, len);
     for (int t = 0; t < DS_GATE_TIERS; t++) {
         int c = (int)rs->gate_class[t];
         if (rs->gdb[t] && d->ngr[c])
