@@ -44,28 +44,49 @@ static int seq_len(const unsigned char *s, size_t avail)
 size_t ds_utf8_valid_prefix(const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
+    const uint64_t hi = 0x8080808080808080ULL;
     size_t i = 0;
+    /* a short value's whole tail in one overlapping load (most values are
+     * short, and their tail was most of the work) */
+    if (n >= 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, s + n - 8, 8);
+        if (!(w & hi)) {
+            for (; i < n - 8; i += 8) { /* the words before the tail (may overlap it) */
+                __builtin_memcpy(&w, s + i, 8);
+                if (w & hi)
+                    break;
+            }
+            if (i >= n - 8)
+                return n; /* ASCII up to the tail, which is ASCII */
+        }
+    }
     while (i < n) {
-        /* ASCII fast path, 8 bytes at a time; the last 1-7 bytes of a value
-         * of 8 or more in one overlapping load (most values are short, and
-         * their tail was most of the work) */
+        /* ASCII, 8 bytes at a time; the first non-ASCII byte of a word is
+         * found from its mask, not by stepping to it (mixed text, such as
+         * French, has one every few words) */
         while (i + 8 <= n) {
             uint64_t w;
             __builtin_memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ULL)
+            if (w & hi) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                i += (size_t)__builtin_ctzll(w & hi) / 8;
+#endif
                 break;
+            }
             i += 8;
         }
+        while (i < n && s[i] < 0x80)
+            i++;
         if (i >= n)
             break;
-        if (n - i < 8 && n >= 8) {
-            uint64_t w;
-            __builtin_memcpy(&w, s + n - 8, 8);
-            if (!(w & 0x8080808080808080ULL))
-                return n;
-        }
-        if (s[i] < 0x80) {
-            i++;
+        unsigned c = s[i];
+        if (c >= 0xC2 && c <= 0xDF) { /* two bytes: the usual accented letter */
+            if (i + 1 >= n)
+                return n; /* consistent but cut: the caller decides */
+            if ((s[i + 1] & 0xC0) != 0x80)
+                return i;
+            i += 2;
             continue;
         }
         int l = seq_len(s + i, n - i);

@@ -38,6 +38,26 @@ Test(utf8, valid_prefix_at_every_position)
                 cr_assert_eq(ds_utf8_valid_prefix(s, n), n); /* cut: the caller decides */
                 cr_assert(!ds_utf8_is_valid(s, n));
             }
+            /* a two-byte lead before an ASCII byte: invalid where it stands */
+            memset(s, 'a', n);
+            s[p] = (char)0xC3;
+            if (p + 1 < n)
+                cr_assert_eq(ds_utf8_valid_prefix(s, n), p, "C3 'a' at %zu of %zu", p, n);
+            /* three and four bytes (euro sign, U+1F600), whole or cut */
+            static const char *const seq[] = {"\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+            for (size_t k = 0; k < 2; k++) {
+                size_t sl = strlen(seq[k]);
+                memset(s, 'a', n);
+                memcpy(s + p, seq[k], p + sl <= n ? sl : n - p);
+                cr_assert_eq(ds_utf8_valid_prefix(s, n), n, "%zu-byte at %zu of %zu", sl, p, n);
+                cr_assert_eq(ds_utf8_is_valid(s, n), p + sl <= n, "%zu-byte at %zu of %zu", sl,
+                             p, n);
+                if (p + sl <= n) { /* a bad continuation byte */
+                    s[p + sl - 1] = 'a';
+                    cr_assert_eq(ds_utf8_valid_prefix(s, n), p, "bad %zu-byte at %zu of %zu",
+                                 sl, p, n);
+                }
+            }
         }
     }
 }
