@@ -87,6 +87,8 @@ static void print_show(const ds_ruleset *rs, const ds_rule *r)
         printf("regex       %s\n", d->regex.v[i]);
     if (d->prefilter)
         printf("prefilter   %s\n", d->prefilter);
+    if (d->anchor == DS_ANCHOR_WORD_SPACE_CAPITAL)
+        printf("anchor      word-space-capital (PCRE2 runs from words followed by a capital)\n");
     /* how each pattern is matched */
     for (size_t p = 0; p < rs->npats; p++) {
         if (&rs->rules[rs->pats[p].rule].pub != r)

@@ -717,6 +717,120 @@ static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len
     push(d, r, v, s, e, base_off, conf);
 }
 
+/* ---- anchor: word-space-capital (rule_def.h) ----------------------------- */
+
+static int junction_ws(unsigned char c)
+{
+    return c == ' ' || (unsigned)(c - '\t') <= '\r' - '\t';
+}
+
+/* The last byte of a lower-case letter: ASCII, or a UTF-8 continuation or
+ * lead byte (a superset: the regex decides). */
+static int junction_lower(unsigned char c)
+{
+    return (unsigned)(c - 'a') < 26 || c >= 0x80;
+}
+
+/* The first byte of an upper-case letter: ASCII, or the lead byte of a
+ * character from U+00C0 on (no upper-case letter lies below it). */
+static int junction_upper(unsigned char c)
+{
+    return (unsigned)(c - 'A') < 26 || c >= 0xC3;
+}
+
+/* A byte of a word the anchor allows before the junction: letters (ASCII
+ * or any non-ASCII byte) and hyphens. */
+static int junction_word(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26 || c == '-' || c >= 0x80;
+}
+
+/* The first junction q >= from of v: v[q] whitespace between a byte that
+ * may end a lower-case letter and one that may start an upper-case letter;
+ * len when there is none. 16 positions at a time where SSE2 is there. */
+static size_t next_junction(const unsigned char *v, size_t len, size_t from)
+{
+    size_t q = from ? from : 1;
+#ifdef __SSE2__
+    const __m128i sp = _mm_set1_epi8(' '), tab = _mm_set1_epi8('\t'), four = _mm_set1_epi8(4);
+    const __m128i la = _mm_set1_epi8('a'), ua = _mm_set1_epi8('A'), n25 = _mm_set1_epi8(25);
+    const __m128i c3 = _mm_set1_epi8((char)0xC3);
+    for (; q + 17 <= len; q += 16) {
+        __m128i w = _mm_loadu_si128((const __m128i *)(v + q));
+        __m128i t = _mm_sub_epi8(w, tab);
+        unsigned ws = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(w, sp), _mm_cmpeq_epi8(_mm_min_epu8(t, four), t)));
+        if (!ws)
+            continue;
+        __m128i b = _mm_loadu_si128((const __m128i *)(v + q - 1));
+        __m128i bl = _mm_sub_epi8(b, la);
+        unsigned lo = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(b, _mm_cmpeq_epi8(_mm_min_epu8(bl, n25), bl)));
+        __m128i a = _mm_loadu_si128((const __m128i *)(v + q + 1));
+        __m128i au = _mm_sub_epi8(a, ua);
+        unsigned up = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(_mm_max_epu8(a, c3), a), _mm_cmpeq_epi8(_mm_min_epu8(au, n25), au)));
+        unsigned m = ws & lo & up;
+        if (m)
+            return q + (size_t)__builtin_ctz(m);
+    }
+#endif
+    for (; q + 1 < len; q++)
+        if (junction_ws(v[q]) && junction_lower(v[q - 1]) && junction_upper(v[q + 1]))
+            return q;
+    return len;
+}
+
+/* Pattern p, whose matches all start with a word before a junction (the
+ * rule's anchor), over v from `start` for matches starting at or before
+ * `limit` and before own: the same matches, in the same order, as the
+ * plain loop of run_pattern, without PCRE2 trying every capital letter of
+ * a long text. At each junction q in turn, PCRE2 is asked for the leftmost
+ * match starting in [max(start, b), q], b the start of the run of word
+ * bytes ending at q: a match starting before b has an earlier junction,
+ * already asked about, and one at q starts at b or after it. When there is
+ * none, none starts up to q either, and the search goes on after q. */
+static void run_anchored(ds_detector *d, const ds_cpattern *pat, const ds_crule *r,
+                         const char *v, size_t len, size_t own, size_t start, size_t limit,
+                         uint64_t base_off)
+{
+    const unsigned char *u = (const unsigned char *)v;
+    size_t end = limit == PCRE2_UNSET ? len : limit;
+    while (start <= end) {
+        size_t q = next_junction(u, len, start + 1);
+        if (q >= len)
+            return;
+        size_t b = q;
+        while (b > start && junction_word(u[b - 1]))
+            b--;
+        if (b > end || b >= own)
+            return;
+        pcre2_set_offset_limit(d->mctx, q < end ? q : end);
+        d->st.candidates++;
+        int rc = re_match(d, pat->re, v, len, b);
+        if (rc < 0) {
+            if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+                rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+                d->st.limit_hits++;
+                d->st.limit_rule = &r->pub;
+            }
+            if (rc != PCRE2_ERROR_NOMATCH)
+                return;
+            start = q + 1; /* no match starts up to q; v[q] is ASCII */
+            continue;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+        size_t s = ov[0], e = ov[1];
+        if (s >= own)
+            return;
+        if (e > s && lexicons_ok(d, r, pat, v))
+            confirm(d, r, v, len, s, e, base_off);
+        start = e > s ? e : e + 1;
+        while (start < len && (u[start] & 0xC0) == 0x80)
+            start++;
+    }
+}
+
 /* Run pattern p over v from `from`, for matches starting at or before
  * `limit` (PCRE2_UNSET: to the end); matches starting at or after own are
  * left to the next window of a long value. */
@@ -735,6 +849,10 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
     /* never start inside a UTF-8 sequence */
     while (start > 0 && start < len && ((unsigned char)v[start] & 0xC0) == 0x80)
         start--;
+    if (pat->anchor == DS_ANCHOR_WORD_SPACE_CAPITAL) {
+        run_anchored(d, pat, r, v, len, own, start, limit, base_off);
+        return;
+    }
     pcre2_set_offset_limit(d->mctx, limit);
     while (start <= len && (limit == PCRE2_UNSET || start <= limit)) {
         d->st.candidates++;

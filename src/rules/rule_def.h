@@ -53,6 +53,15 @@ typedef enum ds_person_signal {
     DS_PSIG_REQUIRED  /* without one, confidence is capped below the default threshold */
 } ds_person_signal;
 
+/* `anchor:` where every match of the rule's regexes starts: a promise the
+ * detector uses to run PCRE2 only at such places (patterns/README.md). */
+typedef enum ds_anchor {
+    DS_ANCHOR_NONE = 0,
+    /* a word of letters and hyphens ending in a lower-case letter, then one
+     * whitespace character, then an upper-case letter: "Jean Dupont" */
+    DS_ANCHOR_WORD_SPACE_CAPITAL
+} ds_anchor;
+
 typedef struct ds_rule_def {
     char *id;          /* required; [a-z0-9_.-]+, stable forever */
     char *type;        /* required; canonical type, e.g. EMAIL */
@@ -86,6 +95,7 @@ typedef struct ds_rule_def {
     ds_rule_lexicon *lexicons; /* named-group lexicon checks */
     size_t nlexicons;
     ds_person_signal person_signal;
+    ds_anchor anchor;
     ds_strv exclude;   /* PCRE2: a match whose text this finds is dropped */
     ds_strv allow;     /* exact matched values never reported */
 

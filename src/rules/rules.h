@@ -50,6 +50,7 @@ typedef struct ds_ruleset_opts {
     size_t nlangs;
     int no_gate; /* 1: every Vectorscan pattern scans whole values (tests compare) */
     int no_shape; /* 1: no relaxed tier databases, no shape cache (tests compare) */
+    int no_anchor; /* 1: rules' anchors ignored, PCRE2 tries every start (tests compare) */
 } ds_ruleset_opts;
 
 /* Compile rule definitions (ownership of defs[] passes to the ruleset, which

@@ -647,6 +647,10 @@ static void digest_rule(uint64_t *h, const ds_rule_def *d)
     }
     snprintf(num, sizeof num, "psig%d", (int)d->person_signal);
     digest_add(h, num);
+    if (d->anchor) { /* digests of rules without one stay as they were */
+        snprintf(num, sizeof num, "anchor%d", (int)d->anchor);
+        digest_add(h, num);
+    }
     digest_strv(h, &d->exclude);
     digest_strv(h, &d->allow);
 }
@@ -989,8 +993,12 @@ ds_status ds_ruleset_build(ds_rule_def *defs, size_t ndefs, const ds_ruleset_opt
             }
             rs->pats = ds_xgrow(rs->pats, &pcap, rs->npats + 1, sizeof *rs->pats);
             srcs = ds_xgrow(srcs, &scap, nsrc + 1, sizeof *srcs);
-            rs->pats[rs->npats] = (ds_cpattern){
-                .rule = rs->nrules, .re = re, .lex_group = lg, .alias_next = SIZE_MAX};
+            rs->pats[rs->npats] = (ds_cpattern){.rule = rs->nrules,
+                                                .re = re,
+                                                .lex_group = lg,
+                                                .alias_next = SIZE_MAX,
+                                                .anchor = o && o->no_anchor ? DS_ANCHOR_NONE
+                                                                            : rd->anchor};
             srcs[nsrc] = (pat_src){
                 ds_xstrdup(rd->prefilter ? rd->prefilter : rd->regex.v[k]),
                 HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH | (rd->caseless ? HS_FLAG_CASELESS : 0u),

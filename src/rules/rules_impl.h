@@ -60,6 +60,7 @@ typedef struct ds_cpattern {
     int *lex_group;       /* per rule lexicon: capture group checked (0 = whole match), -1 = none */
     size_t alias_next;    /* next pattern with the same Vectorscan expression, reported
                            * under this one's id; SIZE_MAX: none */
+    ds_anchor anchor;     /* the rule's anchor: where PCRE2 need look (rule_def.h) */
 } ds_cpattern;
 
 typedef struct ds_crule {

@@ -782,6 +782,7 @@ static void words_free(ds_rule_words *w, size_t n)
     X(CONTEXT_WINDOW, "context_window")                                                            \
     X(KEYWORDS, "keywords")                                                                        \
     X(PERSON_SIGNAL, "person_signal")                                                              \
+    X(ANCHOR, "anchor")                                                                            \
     X(LEXICON, "lexicon")                                                                          \
     X(COLUMNS, "columns")                                                                          \
     X(COLUMN_ONLY, "column_only")                                                                  \
@@ -982,6 +983,21 @@ static int get_person_signal(parse_ctx *p, ds_rule_def *r)
     return 0;
 }
 
+static int get_anchor(parse_ctx *p, ds_rule_def *r)
+{
+    clipbuf cb;
+    if (want_scalar(p, "anchor", "word-space-capital"))
+        return -1;
+    const char *s = sval(cur(p));
+    if (strcmp(s, "word-space-capital") == 0)
+        r->anchor = DS_ANCHOR_WORD_SPACE_CAPITAL;
+    else
+        return fail(p, cur_loc(p), "invalid anchor '%s'; expected word-space-capital",
+                    clip(&cb, s));
+    p->i++;
+    return 0;
+}
+
 static int get_example_list(parse_ctx *p, const char *key, ds_rule_example **dst, size_t *n)
 {
     static const char *const ex_keys[] = {"value", "field"};
@@ -1111,6 +1127,7 @@ static int rule_value(parse_ctx *p, ds_rule_def *r, int k)
     case K_EXCLUDE_COLUMNS: return get_strv(p, name, &r->exclude_columns, 0, 1);
     case K_LEXICON: return get_lexicons(p, r);
     case K_PERSON_SIGNAL: return get_person_signal(p, r);
+    case K_ANCHOR: return get_anchor(p, r);
     case K_EXCLUDE: return get_strv(p, name, &r->exclude, 0, 1);
     case K_ALLOW: return get_strv(p, name, &r->allow, 0, 0);
     case K_EXAMPLES: return get_examples(p, r);
@@ -1168,6 +1185,8 @@ static int parse_rule(parse_ctx *p, size_t num)
         return fail(p, seen[K_COLUMN_PAIR], "'column_pair' needs 'column_only: true'");
     if (r->nlexicons && r->regex.n == 0)
         return fail(p, seen[K_LEXICON], "'lexicon' needs 'regex' (it checks regex groups)");
+    if (r->anchor && r->regex.n == 0)
+        return fail(p, seen[K_ANCHOR], "'anchor' needs 'regex' (it says where its matches start)");
     if (r->regex.n == 0 && r->nkeywords == 0 && !r->column_only)
         return fail(p, r->loc, "%s needs 'regex', 'keywords' or 'column_only: true'", label);
     if (r->context_required && r->ncontext == 0 && r->columns.n == 0)

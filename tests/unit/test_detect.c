@@ -1,7 +1,9 @@
 /* tests: ruleset compilation and the detector, with rules given inline. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <pcre2.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -679,4 +681,123 @@ Test(detect, lexicons_from_the_cache_cold_and_warm)
     for (int i = 0; i < 3; i++)
         free(got[i]);
     rm_flat_dir(dir);
+}
+
+/* ---- anchor: word-space-capital ------------------------------------------- */
+
+static uint64_t anchor_rng = 0x2545F4914F6CDD1DULL;
+static unsigned anchor_next(unsigned n)
+{
+    anchor_rng ^= anchor_rng << 13;
+    anchor_rng ^= anchor_rng >> 7;
+    anchor_rng ^= anchor_rng << 17;
+    return (unsigned)(anchor_rng % n);
+}
+
+/* The anchor lets PCRE2 start only before a word that whitespace and a
+ * capital follow: the findings must be those of trying every start (the
+ * rules loaded with no_anchor). Random values of first names and surnames
+ * (in the lexicons and not, accented, Polish, upper case, hyphenated,
+ * quoted), lower-case and function words, titles, sentence ends, digits
+ * and every kind of whitespace between them. */
+Test(detect, anchor_finds_what_every_start_finds)
+{
+    static const char *const tok[] = {
+        "Jean",  "Marie",   "Dupont", "Martin",      "Élodie",       "Łukasz", "Nowak",
+        "DUPONT", "Jean-Pierre", "Marie-Claire", "Bernard", "Petit",  "Rose",   "le",
+        "de",    "van",     "and",    "the",         "Paris",        "M.",     "Dr",
+        "said",  "été",     "à",      "l'Éric",      "O'Neil",       "Zoë",    "ÉMILE",
+        "x",     "42",      ",",      ".",           "..",           "-",      "’",
+        "Sophie", "Laurent", "Thomas", "Smith",      "Émilie",       "Ørsted", "Ängel"};
+    static const char *const sep[] = {" ", " ", " ", "  ", "\t", "\n", "\r\n", "", ", ", ". "};
+    ds_ruleset_opts no = {0};
+    no.no_anchor = 1;
+    ds_ruleset *with = NULL, *without = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &with, &err), DS_OK, "%s", err.msg);
+    cr_assert_eq(ds_ruleset_load_builtin(&no, &without, &err), DS_OK, "%s", err.msg);
+    size_t anchored = 0;
+    for (size_t p = 0; p < with->npats; p++)
+        anchored += with->pats[p].anchor != DS_ANCHOR_NONE;
+    cr_assert_gt(anchored, 0, "no built-in pattern has an anchor");
+    for (size_t p = 0; p < without->npats; p++)
+        cr_assert_eq(without->pats[p].anchor, DS_ANCHOR_NONE);
+    ds_detect_opts lo = {0.0};
+    ds_detector *dw, *dn;
+    cr_assert_eq(ds_detector_new(with, &lo, &dw, NULL), DS_OK);
+    cr_assert_eq(ds_detector_new(without, &lo, &dn, NULL), DS_OK);
+    ds_buf a = {0}, b = {0};
+    for (int i = 0; i < 4000; i++) {
+        ds_buf v = {0};
+        unsigned n = 1 + anchor_next(40);
+        for (unsigned k = 0; k < n; k++) {
+            ds_buf_puts(&v, tok[anchor_next(sizeof tok / sizeof *tok)]);
+            ds_buf_puts(&v, sep[anchor_next(sizeof sep / sizeof *sep)]);
+        }
+        cr_assert_eq(scan_field_into(dw, "notes", v.data, v.len, 1, &a), DS_OK);
+        cr_assert_eq(scan_field_into(dn, "notes", v.data, v.len, 1, &b), DS_OK);
+        ds_buf_free(&v);
+    }
+    ds_buf_puts(&a, "");
+    ds_buf_puts(&b, "");
+    cr_assert_not_null(strstr(a.data, ":person-name-pair:"), "no name found at all");
+    const char *diff = first_line_diff(a.data, b.data);
+    cr_assert_null(diff, "with the anchor / without: %s", diff);
+    ds_buf_free(&a);
+    ds_buf_free(&b);
+    ds_detector_free(dw);
+    ds_detector_free(dn);
+    ds_ruleset_free(with);
+    ds_ruleset_free(without);
+}
+
+static int anchor_word(unsigned char c)
+{
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '-' || c >= 0x80;
+}
+
+/* The promise itself, on every match of every anchored built-in regex over
+ * every example of every rule: the match starts with a run of word bytes
+ * that ends at whitespace, after a lower-case letter (ASCII, or a byte of a
+ * non-ASCII one) and before an upper-case one (A-Z, or from U+00C0 on). */
+Test(detect, anchors_hold_on_every_builtin_example)
+{
+    ds_ruleset *rs = NULL;
+    ds_error err;
+    ds_error_clear(&err);
+    cr_assert_eq(ds_ruleset_load_builtin(NULL, &rs, &err), DS_OK, "%s", err.msg);
+    pcre2_match_data *md = pcre2_match_data_create(64, NULL);
+    size_t checked = 0;
+    for (size_t p = 0; p < rs->npats; p++) {
+        if (rs->pats[p].anchor != DS_ANCHOR_WORD_SPACE_CAPITAL)
+            continue;
+        for (size_t q = 0; q < rs->nrules; q++) {
+            const ds_rule_def *e = &rs->rules[q].def;
+            for (size_t x = 0; x < e->npositive + e->nnegative; x++) {
+                const char *t = x < e->npositive ? e->positive[x].value
+                                                 : e->negative[x - e->npositive].value;
+                const unsigned char *u = (const unsigned char *)t;
+                size_t len = strlen(t), start = 0;
+                while (start <= len && pcre2_match(rs->pats[p].re, (PCRE2_SPTR)t, len, start, 0,
+                                                   md, NULL) >= 0) {
+                    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+                    size_t s = ov[0], j = s;
+                    while (j < len && anchor_word(u[j]))
+                        j++;
+                    int ok = j > s && j + 1 < len &&
+                             (u[j] == ' ' || (u[j] >= '\t' && u[j] <= '\r')) &&
+                             ((u[j - 1] >= 'a' && u[j - 1] <= 'z') || u[j - 1] >= 0x80) &&
+                             ((u[j + 1] >= 'A' && u[j + 1] <= 'Z') || u[j + 1] >= 0xC3);
+                    cr_expect(ok, "%s: the match at %zu of '%s' breaks the anchor",
+                              rs->rules[rs->pats[p].rule].pub.id, s, t);
+                    checked++;
+                    start = ov[1] > s ? ov[1] : ov[1] + 1;
+                }
+            }
+        }
+    }
+    cr_assert_geq(checked, 20, "only %zu matches checked", checked);
+    pcre2_match_data_free(md);
+    ds_ruleset_free(rs);
 }

@@ -182,3 +182,26 @@ ds_status scan_field_into(ds_detector *d, const char *name, const char *value, s
     ds_sink sink = {&fs, on_field_findings};
     return ds_detector_scan(d, &rec, &sink, NULL);
 }
+
+const char *first_line_diff(const char *a, const char *b)
+{
+    static char msg[512];
+    const char *a0 = a;
+    size_t line = 1;
+    while (*a && *a == *b) {
+        line += *a == '\n';
+        a++;
+        b++;
+    }
+    if (*a == *b)
+        return NULL;
+    /* back to the start of the line */
+    while (a > a0 && a[-1] != '\n') {
+        a--;
+        b--;
+    }
+    int la = (int)strcspn(a, "\n"), lb = (int)strcspn(b, "\n");
+    snprintf(msg, sizeof msg, "line %zu: '%.*s' / '%.*s'", line, la > 200 ? 200 : la, a,
+             lb > 200 ? 200 : lb, b);
+    return msg;
+}

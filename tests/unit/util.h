@@ -45,4 +45,10 @@ char *read_file(const char *path, size_t *len);
 ds_status scan_field_into(ds_detector *d, const char *name, const char *value, size_t len,
                           int with_value, ds_buf *out);
 
+/* The first line where two long texts differ, as "line N: 'A' / 'B'" (each
+ * line cut to 200 bytes), or NULL when they are equal: for comparisons of
+ * large dumps, whose whole text in a failure message Criterion cannot carry.
+ * The message is in a static buffer. */
+const char *first_line_diff(const char *a, const char *b);
+
 #endif
