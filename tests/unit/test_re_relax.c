@@ -280,7 +280,8 @@ Test(re_relax, shape_cache_finds_what_full_scanning_finds)
     ds_buf_puts(&a, "");
     ds_buf_puts(&b, "");
     cr_assert_gt(a.len, 10000);
-    cr_assert_str_eq(a.data, b.data);
+    const char *diff = first_line_diff(a.data, b.data);
+    cr_assert_null(diff, "%s", diff);
     ds_buf_free(&a);
     ds_buf_free(&b);
     pair_close(&p);
@@ -343,7 +344,8 @@ Test(re_relax, refused_regexes_scanned_beside_the_cache)
         }
     ds_buf_puts(&a, "");
     ds_buf_puts(&b, "");
-    cr_assert_str_eq(a.data, b.data);
+    const char *diff = first_line_diff(a.data, b.data);
+    cr_assert_null(diff, "%s", diff);
     /* each rule found where it should be, twice */
     cr_assert_not_null(strstr(a.data, "code=11234567:twin:0-8"));
     cr_assert_not_null(strstr(a.data, "code=91234567:nine:0-8"));
@@ -389,7 +391,8 @@ Test(re_relax, window_ends_at_the_last_digit_and_the_cache_answers)
     }
     ds_buf_puts(&a, "");
     ds_buf_puts(&b, "");
-    cr_assert_str_eq(a.data, b.data);
+    const char *diff = first_line_diff(a.data, b.data);
+    cr_assert_null(diff, "%s", diff);
     cr_assert_not_null(strstr(a.data, ":phone:5-19"), "%s", a.data);
     cr_assert_not_null(strstr(a.data, ":phone:12-26"), "%s", a.data);
     cr_assert_not_null(strstr(a.data, ":phone:8-22"), "%s", a.data);
