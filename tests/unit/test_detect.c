@@ -739,9 +739,30 @@ Test(detect, anchor_finds_what_every_start_finds)
         cr_assert_eq(scan_field_into(dn, "notes", v.data, v.len, 1, &b), DS_OK);
         ds_buf_free(&v);
     }
+    /* one long value in overlapping windows, as the readers deliver a
+     * field longer than max_field: a window stops at its own length */
+    ds_buf big = {0};
+    while (big.len < 40000) {
+        ds_buf_puts(&big, tok[anchor_next(sizeof tok / sizeof *tok)]);
+        ds_buf_puts(&big, sep[anchor_next(sizeof sep / sizeof *sep)]);
+    }
+    for (size_t off = 0; off < big.len;) {
+        size_t n = big.len - off < 1000 ? big.len - off : 1000;
+        size_t own = off + n < big.len ? n - 100 : n;
+        while (off + own < big.len && (big.data[off + own] & 0xC0) == 0x80)
+            own--; /* windows cut on character starts */
+        ds_field f = {"long", 4, big.data + off, n, off, own};
+        ds_record rec = {1, 1, &f, 1, 0};
+        ds_sink sa = {&a, collect}, sb = {&b, collect};
+        cr_assert_eq(ds_detector_scan(dw, &rec, &sa, NULL), DS_OK);
+        cr_assert_eq(ds_detector_scan(dn, &rec, &sb, NULL), DS_OK);
+        off += own;
+    }
+    ds_buf_free(&big);
     ds_buf_puts(&a, "");
     ds_buf_puts(&b, "");
     cr_assert_not_null(strstr(a.data, ":person-name-pair:"), "no name found at all");
+    cr_assert_not_null(strstr(a.data, "long:person-name-pair:"), "none in the long value");
     const char *diff = first_line_diff(a.data, b.data);
     cr_assert_null(diff, "with the anchor / without: %s", diff);
     ds_buf_free(&a);
