@@ -717,6 +717,38 @@ static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len
     push(d, r, v, s, e, base_off, conf);
 }
 
+/* One PCRE2 search of pat from start: >= 0 with the match in d->md, or
+ * PCRE2's negative code. A PCRE2 limit reached is counted against r. */
+static int search(ds_detector *d, const ds_cpattern *pat, const ds_crule *r, const char *v,
+                  size_t len, size_t start)
+{
+    d->st.candidates++;
+    int rc = re_match(d, pat->re, v, len, start);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+        rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
+        d->st.limit_hits++;
+        d->st.limit_rule = &r->pub;
+    }
+    return rc;
+}
+
+/* The match search() found, confirmed; where the next search starts, or
+ * SIZE_MAX when the match starts at or after own (the next window's). */
+static size_t take_match(ds_detector *d, const ds_cpattern *pat, const ds_crule *r,
+                         const char *v, size_t len, size_t own, uint64_t base_off)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
+    size_t s = ov[0], e = ov[1];
+    if (s >= own)
+        return SIZE_MAX;
+    if (e > s && lexicons_ok(d, r, pat, v))
+        confirm(d, r, v, len, s, e, base_off);
+    size_t next = e > s ? e : e + 1;
+    while (next < len && ((unsigned char)v[next] & 0xC0) == 0x80)
+        next++;
+    return next;
+}
+
 /* ---- anchor: word-space-capital (rule_def.h) ----------------------------- */
 
 static int junction_ws(unsigned char c)
@@ -806,28 +838,15 @@ static void run_anchored(ds_detector *d, const ds_cpattern *pat, const ds_crule 
         if (b > end || b >= own)
             return;
         pcre2_set_offset_limit(d->mctx, q < end ? q : end);
-        d->st.candidates++;
-        int rc = re_match(d, pat->re, v, len, b);
+        int rc = search(d, pat, r, v, len, b);
         if (rc < 0) {
-            if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-                rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
-                d->st.limit_hits++;
-                d->st.limit_rule = &r->pub;
-            }
             if (rc != PCRE2_ERROR_NOMATCH)
                 return;
             start = q + 1; /* no match starts up to q; v[q] is ASCII */
             continue;
         }
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-        size_t s = ov[0], e = ov[1];
-        if (s >= own)
+        if ((start = take_match(d, pat, r, v, len, own, base_off)) == SIZE_MAX)
             return;
-        if (e > s && lexicons_ok(d, r, pat, v))
-            confirm(d, r, v, len, s, e, base_off);
-        start = e > s ? e : e + 1;
-        while (start < len && (u[start] & 0xC0) == 0x80)
-            start++;
     }
 }
 
@@ -855,25 +874,10 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
     }
     pcre2_set_offset_limit(d->mctx, limit);
     while (start <= len && (limit == PCRE2_UNSET || start <= limit)) {
-        d->st.candidates++;
-        int rc = re_match(d, pat->re, v, len, start);
-        if (rc < 0) {
-            if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
-                rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
-                d->st.limit_hits++;
-                d->st.limit_rule = &r->pub;
-            }
+        if (search(d, pat, r, v, len, start) < 0)
             return;
-        }
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(d->md);
-        size_t s = ov[0], e = ov[1];
-        if (s >= own)
+        if ((start = take_match(d, pat, r, v, len, own, base_off)) == SIZE_MAX)
             return;
-        if (e > s && lexicons_ok(d, r, pat, v))
-            confirm(d, r, v, len, s, e, base_off);
-        start = e > s ? e : e + 1;
-        while (start < len && ((unsigned char)v[start] & 0xC0) == 0x80)
-            start++;
     }
 }
 

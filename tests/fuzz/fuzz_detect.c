@@ -1,8 +1,9 @@
 /* Fuzz target: the detector (src/detect/detector.c) with the built-in rules,
  * differentially. The gated detector (windows around digits and '@', lead
  * and reach proven by rules/re_shape.c, class boundaries on the identifier
- * tiers, PCRE2 start limits) must find exactly what whole-value scanning
- * finds (ds_ruleset_opts.no_gate, no_shape), and a record scanned a second
+ * tiers, PCRE2 start limits, rules' anchors) must find exactly what
+ * whole-value scanning from every start finds (ds_ruleset_opts.no_gate,
+ * no_shape, no_anchor), and a record scanned a second
  * time (its short values then come from the value cache) must give the same
  * findings again. The record with other digits (each d -> 7d + 3 mod 10),
  * scanned next by the gated detector, whose shape cache (re_relax.h) now
@@ -51,6 +52,7 @@ static void load(void)
     FUZZ_CHECK(ds_ruleset_load_builtin(&o, &gated, &err) == DS_OK);
     o.no_gate = 1;
     o.no_shape = 1;
+    o.no_anchor = 1;
     FUZZ_CHECK(ds_ruleset_load_builtin(&o, &whole, &err) == DS_OK);
 }
 
