@@ -23,7 +23,8 @@ struct ds_detector {
     ds_detect_opts o;
     hs_scratch_t *scratch;
     pcre2_match_data *md;
-    pcre2_match_context *mctx;
+    pcre2_match_context *mctx;  /* the rule's regexes: bounds where matches start */
+    pcre2_match_context *xctx;  /* exclude regexes: no such bound */
     pcre2_jit_stack *jit;
     uint64_t *first_end; /* per pattern: end of its first Vectorscan hit, or UNSET */
     size_t *hits;        /* patterns hit in the current value */
@@ -162,14 +163,18 @@ ds_status ds_detector_new(const ds_ruleset *rs, const ds_detect_opts *opts, ds_d
     }
     d->md = pcre2_match_data_create(rs->max_groups + 1, NULL);
     d->mctx = pcre2_match_context_create(NULL);
+    d->xctx = pcre2_match_context_create(NULL);
     d->jit = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, NULL);
-    if (!d->md || !d->mctx || !d->jit) {
+    if (!d->md || !d->mctx || !d->xctx || !d->jit) {
         ds_detector_free(d);
         return ds_error_set(err, DS_ENOMEM, NULL, "cannot allocate PCRE2 match state");
     }
-    pcre2_set_match_limit(d->mctx, DS_PCRE2_MATCH_LIMIT);
-    pcre2_set_depth_limit(d->mctx, DS_PCRE2_DEPTH_LIMIT);
-    pcre2_jit_stack_assign(d->mctx, NULL, d->jit);
+    pcre2_match_context *ctxs[] = {d->mctx, d->xctx};
+    for (size_t i = 0; i < 2; i++) {
+        pcre2_set_match_limit(ctxs[i], DS_PCRE2_MATCH_LIMIT);
+        pcre2_set_depth_limit(ctxs[i], DS_PCRE2_DEPTH_LIMIT);
+        pcre2_jit_stack_assign(ctxs[i], NULL, d->jit);
+    }
     d->first_end = ds_xmalloc((rs->npats ? rs->npats : 1) * sizeof *d->first_end);
     for (size_t i = 0; i < rs->npats; i++)
         d->first_end[i] = UNSET;
@@ -188,6 +193,7 @@ void ds_detector_free(ds_detector *d)
         hs_free_scratch(d->scratch);
     pcre2_match_data_free(d->md);
     pcre2_match_context_free(d->mctx);
+    pcre2_match_context_free(d->xctx);
     pcre2_jit_stack_free(d->jit);
     free(d->first_end);
     free(d->hits);
@@ -668,12 +674,12 @@ static int has_person_signal(const ds_detector *d, const char *v, size_t len, si
  * (~20% of a confirmation on dense CSV): values are valid UTF-8 and starts
  * in range here, as PCRE2_NO_UTF_CHECK already promises. A pattern without
  * JIT code (JIT unavailable on this system) goes to the interpreter. */
-static int re_match(ds_detector *d, const pcre2_code *re, const char *s, size_t len,
-                    size_t start)
+static int re_match(ds_detector *d, pcre2_match_context *ctx, const pcre2_code *re,
+                    const char *s, size_t len, size_t start)
 {
-    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, start, 0, d->md, d->mctx);
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, start, 0, d->md, ctx);
     if (rc == PCRE2_ERROR_JIT_BADOPTION)
-        rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, d->md, d->mctx);
+        rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, d->md, ctx);
     return rc;
 }
 
@@ -690,8 +696,10 @@ static void confirm(ds_detector *d, const ds_crule *r, const char *v, size_t len
         if (strlen(a) == ml && memcmp(a, m, ml) == 0)
             return;
     }
+    /* over the match's own text, without the bound on where the rule's
+     * matches start (an absolute offset, meaningless here) */
     for (size_t i = 0; i < r->nexclude; i++) {
-        int rc = re_match(d, r->exclude[i], m, ml, 0);
+        int rc = re_match(d, d->xctx, r->exclude[i], m, ml, 0);
         if (rc >= 0)
             return;
     }
@@ -723,7 +731,7 @@ static int search(ds_detector *d, const ds_cpattern *pat, const ds_crule *r, con
                   size_t len, size_t start)
 {
     d->st.candidates++;
-    int rc = re_match(d, pat->re, v, len, start);
+    int rc = re_match(d, d->mctx, pat->re, v, len, start);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
         rc == PCRE2_ERROR_JIT_STACKLIMIT || rc == PCRE2_ERROR_HEAPLIMIT) {
         d->st.limit_hits++;

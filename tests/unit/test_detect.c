@@ -822,3 +822,31 @@ Test(detect, anchors_hold_on_every_builtin_example)
     pcre2_match_data_free(md);
     ds_ruleset_free(rs);
 }
+
+/* An exclude regex runs over the match's text from its start, whatever
+ * bound the detector put on where the rule's own matches may start (the
+ * last gate byte of a window, an anchor's junction): "ZZZZ" lies after the
+ * digits that bound this gated rule's starts, and must still exclude. */
+static const char *GATED_EXCLUDE_RULE = "rules:\n"
+                                        "  - id: ref\n"
+                                        "    type: REF\n"
+                                        "    category: personal\n"
+                                        "    severity: low\n"
+                                        "    confidence: 0.6\n"
+                                        "    regex: '(?<![0-9])[0-9]{6}[A-Z]{4}(?![A-Z])'\n"
+                                        "    exclude: ['ZZZZ$']\n"
+                                        "    examples: {positive: ['123456ABCD'], negative: "
+                                        "['123456ZZZZ']}\n";
+
+Test(detect, exclude_sees_the_whole_match_in_gated_windows)
+{
+    ds_ruleset *rs = load(GATED_EXCLUDE_RULE, NULL);
+    cr_assert_not_null(rs->gdb[0], "the rule is not gated");
+    char *got = scan1(rs, "notes", "ref 123456ABCD and 654321ZZZZ, 111111ZZZY");
+    cr_assert_str_eq(got, "notes:ref:4-14:0.60\nnotes:ref:31-41:0.60\n");
+    free(got);
+    got = scan1(rs, "notes", "123456ZZZZ");
+    cr_assert_str_eq(got, "");
+    free(got);
+    ds_ruleset_free(rs);
+}
