@@ -81,6 +81,12 @@ ds_status ds_detector_scan(ds_detector *d, const ds_record *rec, const ds_sink *
 
 const ds_detect_stats *ds_detector_stats(const ds_detector *d);
 
+/* 1 when a match starting at s of v[0..len) keeps the promise of anchor
+ * (rule_def.h ds_anchor): for word-space-capital, a run of word bytes
+ * (letters, hyphens) from s to whitespace, after a lower-case letter and
+ * before an upper-case one. Always 1 for DS_ANCHOR_NONE. */
+int ds_anchor_holds(ds_anchor anchor, const char *v, size_t len, size_t s);
+
 void ds_detector_free(ds_detector *d); /* NULL is a no-op */
 
 #endif

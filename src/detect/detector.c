@@ -785,6 +785,18 @@ static int junction_word(unsigned char c)
     return (unsigned)((c | 0x20) - 'a') < 26 || c == '-' || c >= 0x80;
 }
 
+int ds_anchor_holds(ds_anchor anchor, const char *v, size_t len, size_t s)
+{
+    if (anchor != DS_ANCHOR_WORD_SPACE_CAPITAL)
+        return 1;
+    const unsigned char *u = (const unsigned char *)v;
+    size_t q = s;
+    while (q < len && junction_word(u[q]))
+        q++;
+    return q > s && q + 1 < len && junction_ws(u[q]) && junction_lower(u[q - 1]) &&
+           junction_upper(u[q + 1]);
+}
+
 /* The first junction q >= from of v: v[q] whitespace between a byte that
  * may end a lower-case letter and one that may start an upper-case letter;
  * len when there is none. 16 positions at a time where SSE2 is there. */

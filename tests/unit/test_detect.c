@@ -850,3 +850,44 @@ Test(detect, exclude_sees_the_whole_match_in_gated_windows)
     free(got);
     ds_ruleset_free(rs);
 }
+
+/* `dsaudit rules test` checks an anchor against the rule's examples: every
+ * match of its regexes over them must keep the promise, since the detector
+ * never finds one that breaks it. */
+static const char *BROKEN_ANCHOR_RULES =
+    "rules:\n"
+    "  - id: street\n"
+    "    type: STREET\n"
+    "    category: personal\n"
+    "    severity: low\n"
+    "    confidence: 0.6\n"
+    "    regex: '[0-9]+ [A-Z][a-z]+'\n"
+    "    anchor: word-space-capital\n"
+    "    examples: {positive: ['at 12 Rue'], negative: ['at 12 rue']}\n"
+    "  - id: pair\n"
+    "    type: PAIR\n"
+    "    category: personal\n"
+    "    severity: low\n"
+    "    confidence: 0.6\n"
+    "    regex: '(?<![A-Za-z])[A-Z][a-z]+\\s[A-Z][a-z]+'\n"
+    "    anchor: word-space-capital\n"
+    "    examples: {positive: ['met Jean Dupont'], negative: ['met jean Dupont']}\n";
+
+Test(detect, rules_test_checks_anchors_on_examples)
+{
+    ds_ruleset *rs = load(BROKEN_ANCHOR_RULES, NULL);
+    unsigned p = 0, f = 0;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *rep = open_memstream(&buf, &len);
+    cr_assert_eq(ds_rules_run_examples(rs, rep, &p, &f), 0);
+    fclose(rep);
+    cr_assert_str_eq(buf, "FAIL t.yml:9:27: rule street: positive example not found: at 12 Rue\n"
+                          "FAIL t.yml:9:27: rule street: the match at byte 3 breaks anchor "
+                          "word-space-capital: at 12 Rue\n");
+    /* street: negative + negative's anchor; pair: 2 examples + 2 anchors */
+    cr_assert_eq(f, 2);
+    cr_assert_eq(p, 6);
+    free(buf);
+    ds_ruleset_free(rs);
+}
