@@ -351,6 +351,18 @@ Test(detect, duplicate_ids_across_files)
     cr_assert_str_eq(err.msg, "duplicate rule id 'same' (first defined in one.yml)");
 }
 
+/* ds_rules_run_examples on rs: the failure report (malloc'd) and counts. */
+static char *run_examples(const ds_ruleset *rs, unsigned *passed, unsigned *failed)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *rep = open_memstream(&buf, &len);
+    cr_assert_not_null(rep);
+    cr_assert_eq(ds_rules_run_examples(rs, rep, passed, failed), 0);
+    fclose(rep);
+    return buf;
+}
+
 Test(detect, builtin_rules_pass_their_examples)
 {
     ds_ruleset *rs = NULL;
@@ -359,11 +371,7 @@ Test(detect, builtin_rules_pass_their_examples)
     cr_assert_eq(ds_ruleset_load_builtin(NULL, &rs, &err), DS_OK, "%s: %s", err.where, err.msg);
     cr_assert_geq(ds_ruleset_count(rs), 5);
     unsigned p = 0, f = 0;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *rep = open_memstream(&buf, &len);
-    cr_assert_eq(ds_rules_run_examples(rs, rep, &p, &f), 0);
-    fclose(rep);
+    char *buf = run_examples(rs, &p, &f);
     cr_assert_eq(f, 0, "%s", buf);
     cr_assert_geq(p, 20);
     free(buf);
@@ -877,11 +885,7 @@ Test(detect, rules_test_checks_anchors_on_examples)
 {
     ds_ruleset *rs = load(BROKEN_ANCHOR_RULES, NULL);
     unsigned p = 0, f = 0;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *rep = open_memstream(&buf, &len);
-    cr_assert_eq(ds_rules_run_examples(rs, rep, &p, &f), 0);
-    fclose(rep);
+    char *buf = run_examples(rs, &p, &f);
     cr_assert_str_eq(buf, "FAIL t.yml:9:27: rule street: positive example not found: at 12 Rue\n"
                           "FAIL t.yml:9:27: rule street: the match at byte 3 breaks anchor "
                           "word-space-capital: at 12 Rue\n");
