@@ -964,37 +964,43 @@ static int get_lexicons(parse_ctx *p, ds_rule_def *r)
     return 0;
 }
 
-static int get_person_signal(parse_ctx *p, ds_rule_def *r)
+/* One of a fixed set of words for key: *out = values[i] for the word
+ * names[i]. `expected` lists them for the messages ("a, b or c"). */
+static int get_choice(parse_ctx *p, const char *key, const char *expected,
+                      const char *const *names, const int *values, size_t n, int *out)
 {
     clipbuf cb;
-    if (want_scalar(p, "person_signal", "required, boost or none"))
+    if (want_scalar(p, key, expected))
         return -1;
     const char *s = sval(cur(p));
-    if (strcmp(s, "required") == 0)
-        r->person_signal = DS_PSIG_REQUIRED;
-    else if (strcmp(s, "boost") == 0)
-        r->person_signal = DS_PSIG_BOOST;
-    else if (strcmp(s, "none") == 0)
-        r->person_signal = DS_PSIG_NONE;
-    else
-        return fail(p, cur_loc(p), "invalid person_signal '%s'; expected required, boost or none",
-                    clip(&cb, s));
-    p->i++;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = values[i];
+            p->i++;
+            return 0;
+        }
+    return fail(p, cur_loc(p), "invalid %s '%s'; expected %s", key, clip(&cb, s), expected);
+}
+
+static int get_person_signal(parse_ctx *p, ds_rule_def *r)
+{
+    static const char *const names[] = {"required", "boost", "none"};
+    static const int values[] = {DS_PSIG_REQUIRED, DS_PSIG_BOOST, DS_PSIG_NONE};
+    int v;
+    if (get_choice(p, "person_signal", "required, boost or none", names, values, 3, &v))
+        return -1;
+    r->person_signal = (ds_person_signal)v;
     return 0;
 }
 
 static int get_anchor(parse_ctx *p, ds_rule_def *r)
 {
-    clipbuf cb;
-    if (want_scalar(p, "anchor", "word-space-capital"))
+    static const char *const names[] = {"word-space-capital"};
+    static const int values[] = {DS_ANCHOR_WORD_SPACE_CAPITAL};
+    int v;
+    if (get_choice(p, "anchor", "word-space-capital", names, values, 1, &v))
         return -1;
-    const char *s = sval(cur(p));
-    if (strcmp(s, "word-space-capital") == 0)
-        r->anchor = DS_ANCHOR_WORD_SPACE_CAPITAL;
-    else
-        return fail(p, cur_loc(p), "invalid anchor '%s'; expected word-space-capital",
-                    clip(&cb, s));
-    p->i++;
+    r->anchor = (ds_anchor)v;
     return 0;
 }
 
