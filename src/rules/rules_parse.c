@@ -986,7 +986,7 @@ static int get_person_signal(parse_ctx *p, ds_rule_def *r)
 {
     static const char *const names[] = {"required", "boost", "none"};
     static const int values[] = {DS_PSIG_REQUIRED, DS_PSIG_BOOST, DS_PSIG_NONE};
-    int v;
+    int v = 0; /* set unless get_choice fails */
     if (get_choice(p, "person_signal", "required, boost or none", names, values, 3, &v))
         return -1;
     r->person_signal = (ds_person_signal)v;
@@ -997,7 +997,7 @@ static int get_anchor(parse_ctx *p, ds_rule_def *r)
 {
     static const char *const names[] = {"word-space-capital"};
     static const int values[] = {DS_ANCHOR_WORD_SPACE_CAPITAL};
-    int v;
+    int v = 0; /* set unless get_choice fails */
     if (get_choice(p, "anchor", "word-space-capital", names, values, 1, &v))
         return -1;
     r->anchor = (ds_anchor)v;
