@@ -740,6 +740,38 @@ static int search(ds_detector *d, const ds_cpattern *pat, const ds_crule *r, con
     return rc;
 }
 
+/* The lead bytes of an upper-case letter: ASCII, or Latin-1 (U+00C0 to
+ * U+00DE but U+00D7); its length in bytes, or 0. */
+static size_t upper_at(const char *v, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)v[i];
+    if (is_upper_ascii(c))
+        return 1;
+    if (c == 0xC3 && i + 1 < len) {
+        unsigned char c2 = (unsigned char)v[i + 1];
+        return c2 >= 0x80 && c2 <= 0x9E && c2 != 0x97 ? 2 : 0;
+    }
+    return 0;
+}
+
+/* A keyword match [s,e) written with a capital and followed, on the same
+ * line, by a capitalised word or an initial is part of a proper noun
+ * (Christian Hofstaedtler, Christian T. Dum, Catholic Church, Muslim
+ * Brotherhood): it says nothing about a person. */
+static int in_proper_noun(const char *v, size_t len, size_t s, size_t e)
+{
+    if (!upper_at(v, len, s) || e >= len || (v[e] != ' ' && v[e] != '\t'))
+        return 0;
+    size_t i = e;
+    while (i < len && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    size_t n = i < len ? upper_at(v, len, i) : 0;
+    if (!n || i + n >= len)
+        return 0;
+    unsigned char c = (unsigned char)v[i + n];
+    return c == '.' || (c >= 'a' && c <= 'z') || c >= 0xC3;
+}
+
 /* The match search() found, confirmed; where the next search starts, or
  * SIZE_MAX when the match starts at or after own (the next window's). */
 static size_t take_match(ds_detector *d, const ds_cpattern *pat, const ds_crule *r,
@@ -749,7 +781,7 @@ static size_t take_match(ds_detector *d, const ds_cpattern *pat, const ds_crule 
     size_t s = ov[0], e = ov[1];
     if (s >= own)
         return SIZE_MAX;
-    if (e > s && lexicons_ok(d, r, pat, v))
+    if (e > s && !(pat->keyword && in_proper_noun(v, len, s, e)) && lexicons_ok(d, r, pat, v))
         confirm(d, r, v, len, s, e, base_off);
     size_t next = e > s ? e : e + 1;
     while (next < len && ((unsigned char)v[next] & 0xC0) == 0x80)

@@ -895,3 +895,43 @@ Test(detect, rules_test_checks_anchors_on_examples)
     free(buf);
     ds_ruleset_free(rs);
 }
+
+/* A keyword written with a capital and followed on its line by a capitalised
+ * word or an initial is part of a proper noun: Christian Hofstaedtler is a
+ * maintainer, not a belief. Lower case, a sentence end, a line break or a
+ * lower-case word after it keep the finding. */
+static const char *PROPER_NOUN_RULE = "rules:\n"
+                                      "  - id: belief\n"
+                                      "    type: BELIEF\n"
+                                      "    category: sensitive\n"
+                                      "    severity: high\n"
+                                      "    confidence: 0.7\n"
+                                      "    keywords: {en: [Christian, Muslim, devout]}\n";
+
+Test(detect, capitalised_keyword_before_a_name_is_a_proper_noun)
+{
+    ds_ruleset *rs = load(PROPER_NOUN_RULE, NULL);
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"Thanks to Christian Hofstaedtler", ""},
+        {"Christian T. Dum reported it", ""},
+        {"the Muslim\tÉcole", ""},
+        {"Muslim Brotherhood", ""},
+        {"He is a Christian. He prays", "text:belief:8-17:0.70\n"},
+        {"christian Hofstaedtler", "text:belief:0-9:0.70\n"},
+        {"a Christian\nHofstaedtler", "text:belief:2-11:0.70\n"},
+        {"a Christian family", "text:belief:2-11:0.70\n"},
+        {"a Christian UK", "text:belief:2-11:0.70\n"},
+        {"Devout Muslim Brotherhood", ""},
+        {"Devout Muslim, he prays", "text:belief:7-13:0.70\n"},
+        {"Christian", "text:belief:0-9:0.70\n"},
+        {"Christian ", "text:belief:0-9:0.70\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = scan1(rs, "text", cases[i].text);
+        cr_assert_str_eq(got, cases[i].want, "%s", cases[i].text);
+        free(got);
+    }
+    ds_ruleset_free(rs);
+}
