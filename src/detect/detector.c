@@ -542,19 +542,26 @@ static int sentence_end(const char *v, size_t len, size_t i)
     return 1;
 }
 
+/* The lead bytes of an upper-case letter: ASCII, or Latin-1 (U+00C0 to
+ * U+00DE but U+00D7); its length in bytes, or 0. */
+static size_t upper_at(const char *v, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)v[i];
+    if (is_upper_ascii(c))
+        return 1;
+    if (c == 0xC3 && i + 1 < len) {
+        unsigned char c2 = (unsigned char)v[i + 1];
+        return c2 >= 0x80 && c2 <= 0x9E && c2 != 0x97 ? 2 : 0;
+    }
+    return 0;
+}
+
 /* Capitalised word: an upper-case first letter (ASCII or Latin-1), then
  * lower case. */
 static int capitalised(const char *w, size_t n)
 {
-    unsigned char c = (unsigned char)w[0];
-    size_t i;
-    if (is_upper_ascii(c))
-        i = 1;
-    else if (c == 0xC3 && n > 1 && (unsigned char)w[1] >= 0x80 && (unsigned char)w[1] <= 0x9E)
-        i = 2;
-    else
-        return 0;
-    if (i >= n)
+    size_t i = n ? upper_at(w, n, 0) : 0;
+    if (!i || i >= n)
         return 0;
     for (; i < n; i++)
         if (is_upper_ascii((unsigned char)w[i]))
@@ -738,20 +745,6 @@ static int search(ds_detector *d, const ds_cpattern *pat, const ds_crule *r, con
         d->st.limit_rule = &r->pub;
     }
     return rc;
-}
-
-/* The lead bytes of an upper-case letter: ASCII, or Latin-1 (U+00C0 to
- * U+00DE but U+00D7); its length in bytes, or 0. */
-static size_t upper_at(const char *v, size_t len, size_t i)
-{
-    unsigned char c = (unsigned char)v[i];
-    if (is_upper_ascii(c))
-        return 1;
-    if (c == 0xC3 && i + 1 < len) {
-        unsigned char c2 = (unsigned char)v[i + 1];
-        return c2 >= 0x80 && c2 <= 0x9E && c2 != 0x97 ? 2 : 0;
-    }
-    return 0;
 }
 
 /* A keyword match [s,e) written with a capital and followed, on the same
