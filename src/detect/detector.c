@@ -18,6 +18,8 @@
 #define SCACHE 4096
 #define SC_KEY 64
 
+#define MHINT 64 /* field indexes whose last memo slot is remembered */
+
 struct ds_detector {
     const ds_ruleset *rs;
     ds_detect_opts o;
@@ -53,6 +55,7 @@ struct ds_detector {
     struct colmemo *cur;  /* the current field's slot, or NULL (name too long) */
     size_t memo_next;     /* round-robin replacement within a set */
     uint32_t memo_gen;    /* fills of memo slots so far: names a slot's contents */
+    struct colmemo *mhint[MHINT]; /* per field index: the slot it had last record */
     /* Findings of short whole values per field name: a column's values
      * repeat (a city, a category, a test card number), and the answer for
      * a value depends only on its bytes and its field name. */
@@ -1458,11 +1461,21 @@ ds_status ds_detector_scan(ds_detector *d, const ds_record *rec, const ds_sink *
     d->nf = 0;
     d->rec = rec;
     for (size_t i = 0; i < rec->nfields; i++) {
-        d->field = &rec->fields[i];
+        const ds_field *f = &rec->fields[i];
+        d->field = f;
         d->field_idx = i;
         d->norm_done = 0;
-        d->cur = memo_slot(d, d->field->name, d->field->name_len);
-        scan_value(d, d->field);
+        /* the i-th field of a record is most often the i-th of the last
+         * one (a CSV column, a JSONL key): try its slot before hashing */
+        colmemo *h = i < MHINT ? d->mhint[i] : NULL;
+        if (h && h->len == f->name_len && memcmp(h->name, f->name, f->name_len) == 0) {
+            d->cur = h;
+        } else {
+            d->cur = memo_slot(d, f->name, f->name_len);
+            if (i < MHINT)
+                d->mhint[i] = d->cur;
+        }
+        scan_value(d, f);
     }
     if (d->nf > 1) {
         sort_few(d->f, d->nf, sizeof *d->f, cmp_finding);

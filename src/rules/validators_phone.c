@@ -25,6 +25,7 @@ typedef struct cc_len {
     unsigned char min, max;
 } cc_len;
 
+/* sorted by code: nsn_range searches it */
 static const cc_len cc_table[] = {
     {1, 10, 10},   {7, 10, 10},   {20, 8, 10},   {27, 9, 9},    {30, 10, 10},  {31, 9, 9},
     {32, 8, 9},    {33, 9, 9},    {34, 9, 9},    {36, 8, 9},    {39, 6, 11},   {40, 9, 9},
@@ -45,21 +46,44 @@ static const cc_len cc_table[] = {
  * 1 or 7 has three digits. */
 static int two_digit_cc(unsigned cc)
 {
-    static const unsigned char two[] = {20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45,
-                                        46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58, 60, 61,
-                                        62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91, 92, 93, 94,
-                                        95, 98};
-    for (size_t i = 0; i < sizeof two; i++)
-        if (two[i] == cc)
-            return 1;
-    return 0;
+    switch (cc) {
+    case 20: case 27: case 30: case 31: case 32: case 33: case 34: case 36: case 39: case 40:
+    case 41: case 43: case 44: case 45: case 46: case 47: case 48: case 49: case 51: case 52:
+    case 53: case 54: case 55: case 56: case 57: case 58: case 60: case 61: case 62: case 63:
+    case 64: case 65: case 66: case 81: case 82: case 84: case 86: case 90: case 91: case 92:
+    case 93: case 94: case 95: case 98:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* The NSN length range of country code cc (cc_table is sorted), or 6..12
+ * for a code without an entry. */
+static void nsn_range(unsigned cc, unsigned *min, unsigned *max)
+{
+    size_t lo = 0, hi = sizeof cc_table / sizeof cc_table[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cc_table[mid].cc < cc) {
+            lo = mid + 1;
+        } else if (cc_table[mid].cc > cc) {
+            hi = mid;
+        } else {
+            *min = cc_table[mid].min;
+            *max = cc_table[mid].max;
+            return;
+        }
+    }
+    *min = 6;
+    *max = 12;
 }
 
 /* The written shape of a candidate: its digits and its digit groups. */
 typedef struct shape {
     char d[24];      /* the digits */
     size_t nd;
-    size_t glen[12]; /* digits per group */
+    unsigned char glen[12]; /* digits per group */
     size_t ng;
     int plus;        /* a leading '+' */
     int parens;      /* a '(...)' group */
@@ -144,10 +168,11 @@ static int separators_mixed(const char *s, size_t n)
                     if (!have_ref) {
                         memcpy(ref, cur, sizeof ref);
                         have_ref = 1;
-                    } else if (strcmp(ref, cur) != 0) {
+                    } else if (memcmp(ref, cur, sizeof ref) != 0) {
                         return 1;
                     }
                 }
+                memset(cur, 0, sizeof cur); /* no bytes of a longer run left */
             }
             cl = 0;
             paren = 0;
@@ -202,12 +227,8 @@ static int international_ok(const shape *sh)
         cl = 3;
     }
     size_t nsn = nd - cl;
-    unsigned min = 6, max = 12;
-    for (size_t i = 0; i < sizeof cc_table / sizeof cc_table[0]; i++)
-        if (cc_table[i].cc == cc) {
-            min = cc_table[i].min;
-            max = cc_table[i].max;
-        }
+    unsigned min, max;
+    nsn_range(cc, &min, &max);
     if (nsn < min || nsn > max)
         return 0;
     /* the NSN does not start with the trunk prefix, except in Italy */
