@@ -124,7 +124,7 @@ void ds_agg_add(ds_agg *a, const ds_record *rec, const ds_finding *f, size_t n)
             const ds_rule *r = f[fi].rule;
             ds_type_agg *t = NULL;
             for (size_t k = 0; k < fa->ntypes; k++)
-                if (strcmp(fa->types[k].type, r->type) == 0) {
+                if (fa->types[k].type == r->type || strcmp(fa->types[k].type, r->type) == 0) {
                     t = &fa->types[k];
                     break;
                 }

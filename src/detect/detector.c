@@ -435,6 +435,8 @@ static int has_context(const ds_crule *r, const char *v, size_t len, size_t s, s
     size_t w = r->def.context_window ? r->def.context_window : 64;
     size_t lo = s > w ? s - w : 0;
     size_t hi = e + w < len ? e + w : len;
+    if (lo >= s && hi <= e)
+        return 0; /* the match is the whole window (a CSV cell): it is not its own context */
     return ctx_word_in(r, v, len, lo, hi, s, e);
 }
 
@@ -930,30 +932,27 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
 }
 
 /* qsort, by insertion for the few elements a value or a record usually
- * has (glibc's qsort allocates and merges: ~2% of a dense CSV scan). */
-static void sort_few(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
-{
-    if (n > 16) {
-        qsort(base, n, size, cmp);
-        return;
+ * has (glibc's qsort allocates and merges: ~2% of a dense CSV scan),
+ * written per element type so that the compares and moves are inlined
+ * (through a function pointer and memcpy of a run-time size they were
+ * another ~2%). */
+#define DEFINE_SORT_FEW(name, T, cmp)                                  \
+    static void name(T *a, size_t n)                                   \
+    {                                                                  \
+        if (n > 16) {                                                  \
+            qsort(a, n, sizeof *a, cmp);                               \
+            return;                                                    \
+        }                                                              \
+        for (size_t i = 1; i < n; i++) {                               \
+            if (cmp(&a[i - 1], &a[i]) <= 0)                            \
+                continue;                                              \
+            T tmp = a[i];                                              \
+            size_t j = i;                                              \
+            for (; j > 0 && cmp(&a[j - 1], &tmp) > 0; j--)             \
+                a[j] = a[j - 1];                                       \
+            a[j] = tmp;                                                \
+        }                                                              \
     }
-    unsigned char *a = base, tmp[128];
-    if (size > sizeof tmp) {
-        qsort(base, n, size, cmp);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        size_t j = i;
-        if (cmp(a + (j - 1) * size, a + i * size) <= 0)
-            continue;
-        memcpy(tmp, a + i * size, size);
-        while (j > 0 && cmp(a + (j - 1) * size, tmp) > 0) {
-            memcpy(a + j * size, a + (j - 1) * size, size);
-            j--;
-        }
-        memcpy(a + j * size, tmp, size);
-    }
-}
 
 static int cmp_ghit(const void *a, const void *b)
 {
@@ -968,6 +967,9 @@ static int cmp_size(const void *a, const void *b)
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
 }
+
+DEFINE_SORT_FEW(sort_ghits, ghit, cmp_ghit)
+DEFINE_SORT_FEW(sort_sizes, size_t, cmp_size)
 
 /* 1 when another field of the record, non-empty, matches r's column_pair
  * (answers memoised per field name, as col_match's). */
@@ -1351,9 +1353,9 @@ static void scan_value(ds_detector *d, const ds_field *f)
     for (size_t i = 0; i < rs->nalways; i++)
         d->hits[d->nhits++] = rs->always[i];
     if (d->nhits > 1)
-        sort_few(d->hits, d->nhits, sizeof *d->hits, cmp_size);
+        sort_sizes(d->hits, d->nhits);
     if (d->ngh > 1)
-        sort_few(d->gh, d->ngh, sizeof *d->gh, cmp_ghit);
+        sort_ghits(d->gh, d->ngh);
     size_t i = 0, g = 0;
     while (i < d->nhits || g < d->ngh) {
         if (g >= d->ngh || (i < d->nhits && d->hits[i] < d->gh[g].pat)) {
@@ -1410,6 +1412,8 @@ static int cmp_finding(const void *a, const void *b)
         return x->rule < y->rule ? -1 : 1; /* rules live in one array, in rule order */
     return 0;
 }
+
+DEFINE_SORT_FEW(sort_findings, ds_finding, cmp_finding)
 
 /* 1 when finding x gives way to finding y of the same type in the same
  * field: y is longer and holds x, or y has the same span and a higher
@@ -1478,7 +1482,7 @@ ds_status ds_detector_scan(ds_detector *d, const ds_record *rec, const ds_sink *
         scan_value(d, f);
     }
     if (d->nf > 1) {
-        sort_few(d->f, d->nf, sizeof *d->f, cmp_finding);
+        sort_findings(d->f, d->nf);
         drop_nested(d);
     }
     if (sink && sink->on_findings)
