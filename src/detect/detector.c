@@ -1007,20 +1007,34 @@ static size_t char_start(const char *v, size_t i)
     return i;
 }
 
-static void add_gate_byte(ds_detector *d, int c, size_t i)
+/* Add the run [s, e) of class c's gate bytes, joining the last run when
+ * it ends at s. */
+static void add_gate_run(ds_detector *d, int c, size_t s, size_t e)
 {
-    if (d->ngr[c] && d->gr[c][d->ngr[c] - 1].e == i) {
-        d->gr[c][d->ngr[c] - 1].e = i + 1;
+    if (d->ngr[c] && d->gr[c][d->ngr[c] - 1].e == s) {
+        d->gr[c][d->ngr[c] - 1].e = e;
         return;
     }
     d->gr[c] = ds_xgrow(d->gr[c], &d->grcap[c], d->ngr[c] + 1, sizeof *d->gr[c]);
-    d->gr[c][d->ngr[c]++] = (grun){i, i + 1};
+    d->gr[c][d->ngr[c]++] = (grun){s, e};
+}
+
+/* The runs of set bits of the 16-bit mask m, bit k standing for byte at + k. */
+static void add_gate_mask(ds_detector *d, int c, size_t at, unsigned m)
+{
+    while (m) {
+        unsigned s = (unsigned)__builtin_ctz(m);
+        unsigned n = (unsigned)__builtin_ctz(~(m >> s)); /* m < 2^16: ~ has a zero */
+        add_gate_run(d, c, at + s, at + s + n);
+        m &= ~(((1u << n) - 1) << s);
+    }
 }
 
 /* The runs of the gate bytes of every class in use in v into d->gr[c]. A
  * class is a contiguous byte range [gate_lo, gate_hi] (rules_impl.h); the
- * classes are tested together, 16 bytes at a time where SSE2 is there: a
- * value is mostly text without any, read once. */
+ * classes are tested together, 16 bytes at a time where SSE2 is there (the
+ * last, short block through a copy): a value is mostly text without any,
+ * read once, and a run of gate bytes is added whole. */
 static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
 {
     const ds_ruleset *rs = d->rs;
@@ -1040,24 +1054,48 @@ static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
     const __m128i lo1 = _mm_set1_epi8((char)lo[1]), sp1 = _mm_set1_epi8((char)span[1]);
     /* an unused class: its lanes never match */
     const unsigned keep0 = lo[0] < 256 ? 0xFFFFu : 0, keep1 = lo[1] < 256 ? 0xFFFFu : 0;
+#define GATE_MASKS(p, m0, m1)                                                                 \
+    __m128i b = _mm_loadu_si128((const __m128i *)(p));                                        \
+    /* x <= span, unsigned: min(x, span) == x */                                              \
+    __m128i x0 = _mm_sub_epi8(b, lo0), x1 = _mm_sub_epi8(b, lo1);                             \
+    unsigned m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x0, sp0), x0)) &  \
+                  keep0;                                                                      \
+    unsigned m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x1, sp1), x1)) &  \
+                  keep1
     for (; i + 16 <= len; i += 16) {
-        __m128i b = _mm_loadu_si128((const __m128i *)(u + i));
-        /* x <= span, unsigned: min(x, span) == x */
-        __m128i x0 = _mm_sub_epi8(b, lo0), x1 = _mm_sub_epi8(b, lo1);
-        unsigned m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x0, sp0), x0)) & keep0;
-        unsigned m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x1, sp1), x1)) & keep1;
+        GATE_MASKS(u + i, m0, m1);
         if (!(m0 | m1))
             continue;
-        for (; m0; m0 &= m0 - 1)
-            add_gate_byte(d, 0, i + (size_t)__builtin_ctz(m0));
-        for (; m1; m1 &= m1 - 1)
-            add_gate_byte(d, 1, i + (size_t)__builtin_ctz(m1));
+        add_gate_mask(d, 0, i, m0);
+        add_gate_mask(d, 1, i, m1);
     }
+    if (i < len) {
+        /* the last bytes: the value's last 16 (the bits of those already
+         * read shifted out), or a zero-padded copy of a shorter value */
+        size_t n = len - i;
+        unsigned shift = 0;
+        const unsigned char *p;
+        unsigned char last[16];
+        if (len < 16) {
+            memset(last, 0, sizeof last);
+            memcpy(last, u, len);
+            p = last;
+        } else {
+            p = u + len - 16;
+            shift = (unsigned)(16 - n);
+        }
+        GATE_MASKS(p, m0, m1);
+        unsigned keep = (1u << n) - 1;
+        add_gate_mask(d, 0, i, (m0 >> shift) & keep);
+        add_gate_mask(d, 1, i, (m1 >> shift) & keep);
+        i = len;
+    }
+#undef GATE_MASKS
 #endif
     for (; i < len; i++)
         for (int c = 0; c < DS_GATE_CLASSES; c++)
             if ((unsigned)u[i] - lo[c] <= span[c])
-                add_gate_byte(d, c, i);
+                add_gate_run(d, c, i, i + 1);
 }
 
 /* A hash of n bytes for the caches, 8 at a time (a key is compared whole
