@@ -111,6 +111,11 @@ int ds_outputs_lines_done(const ds_outputs *o)
     return !o->stream && (!o->spool || __atomic_load_n(&o->spool_full, __ATOMIC_RELAXED));
 }
 
+uint64_t ds_outputs_unit_line_cap(const ds_outputs *o)
+{
+    return o->stream || !o->spool ? UINT64_MAX : o->max_findings;
+}
+
 ds_findings_spool *ds_outputs_spool(ds_outputs *o)
 {
     return o->spool;

@@ -28,6 +28,10 @@ int ds_outputs_want_lines(const ds_outputs *o);
 /* 1 when nothing more will be taken from the lines (no streamed output and
  * the spool is full): the scan may stop serialising findings. */
 int ds_outputs_lines_done(const ds_outputs *o);
+/* The lines one unit needs to make at most: its lines after the first
+ * max_findings can never be among the first max_findings of the report,
+ * when no output streams them all. UINT64_MAX: no such bound. */
+uint64_t ds_outputs_unit_line_cap(const ds_outputs *o);
 
 /* Hand over whole spool-format lines ("HASH\tJSON\n"...) in report order:
  * streamed to the jsonl outputs, and the first max_findings kept in the

@@ -45,6 +45,7 @@ typedef struct unit {
     ds_scan_result res;    /* files, errors and counts of this unit only */
     ds_buf out;            /* jsonl bytes */
     FILE *spill;           /* jsonl bytes beyond SPOOL_MEM_MAX */
+    uint64_t nlines;       /* findings serialised into out (and spill) */
     ds_buf err;            /* stderr lines */
     int done;
     /* one record-aligned range of a file read in ranges (cli/schedule.h) */
@@ -80,6 +81,7 @@ struct scan_ctx {
     ds_outputs *outs;    /* the reports of this run (cli/outputs.h) */
     ds_baseline *baseline, *wbase; /* --baseline, --write-baseline (report/baseline.h) */
     int lines;           /* findings are serialised for outs */
+    uint64_t line_cap;   /* by each unit, at most (ds_outputs_unit_line_cap) */
     size_t sketches;     /* distinct-value sketches kept (ds_sketch_budget) */
     int progress;
     double t0, last_tick;
@@ -282,7 +284,9 @@ static ds_status on_findings(void *ctx, const ds_record *rec, const ds_finding *
             r->highest = sev;
         if (o->fail_on != DS_SEV_NONE && sev >= o->fail_on)
             r->failing++;
-        if (w->sc->lines && !ds_outputs_lines_done(w->sc->outs)) {
+        if (w->sc->lines && w->u->nlines < w->sc->line_cap &&
+            !ds_outputs_lines_done(w->sc->outs)) {
+            w->u->nlines++;
             /* a spool line: keyed hash of the value, TAB, the JSONL object */
             uint64_t h = ds_siphash_2_4((const uint8_t *)DS_REPORT_KEY, f[i].match,
                                         f[i].match_len);
@@ -1365,6 +1369,7 @@ int ds_cmd_scan(int argc, char **argv)
         return 2;
     }
     sc.lines = ds_outputs_want_lines(sc.outs);
+    sc.line_cap = ds_outputs_unit_line_cap(sc.outs);
     char started[32] = "";
     if (o.timestamps)
         ds_iso_time(started);
