@@ -936,6 +936,8 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
  * written per element type so that the compares and moves are inlined
  * (through a function pointer and memcpy of a run-time size they were
  * another ~2%). */
+/* T is a type: it cannot be parenthesised */
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define DEFINE_SORT_FEW(name, T, cmp)                                  \
     static void name(T *a, size_t n)                                   \
     {                                                                  \
@@ -953,6 +955,8 @@ static void run_pattern(ds_detector *d, size_t p, const char *v, size_t len, siz
             a[j] = tmp;                                                \
         }                                                              \
     }
+
+// NOLINTEND(bugprone-macro-parentheses)
 
 static int cmp_ghit(const void *a, const void *b)
 {
@@ -1030,6 +1034,25 @@ static void add_gate_mask(ds_detector *d, int c, size_t at, unsigned m)
     }
 }
 
+#ifdef __SSE2__
+/* The two gate classes as SSE2 operands (find_gate_runs). */
+typedef struct gate_classes {
+    __m128i lo0, sp0, lo1, sp1;
+    unsigned keep0, keep1; /* 0 for a class not in use */
+} gate_classes;
+
+/* Bit k of *m0 (*m1) set when p[k] is in class 0 (1), for 16 bytes: x - lo
+ * <= span, unsigned, is min(x - lo, span) == x - lo. */
+static inline void gate_masks(const unsigned char *p, const gate_classes *g, unsigned *m0,
+                              unsigned *m1)
+{
+    __m128i b = _mm_loadu_si128((const __m128i *)p);
+    __m128i x0 = _mm_sub_epi8(b, g->lo0), x1 = _mm_sub_epi8(b, g->lo1);
+    *m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x0, g->sp0), x0)) & g->keep0;
+    *m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x1, g->sp1), x1)) & g->keep1;
+}
+#endif
+
 /* The runs of the gate bytes of every class in use in v into d->gr[c]. A
  * class is a contiguous byte range [gate_lo, gate_hi] (rules_impl.h); the
  * classes are tested together, 16 bytes at a time where SSE2 is there (the
@@ -1050,20 +1073,13 @@ static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
     size_t i = 0;
 #ifdef __SSE2__
     _Static_assert(DS_GATE_CLASSES == 2, "find_gate_runs tests two classes per block");
-    const __m128i lo0 = _mm_set1_epi8((char)lo[0]), sp0 = _mm_set1_epi8((char)span[0]);
-    const __m128i lo1 = _mm_set1_epi8((char)lo[1]), sp1 = _mm_set1_epi8((char)span[1]);
     /* an unused class: its lanes never match */
-    const unsigned keep0 = lo[0] < 256 ? 0xFFFFu : 0, keep1 = lo[1] < 256 ? 0xFFFFu : 0;
-#define GATE_MASKS(p, m0, m1)                                                                 \
-    __m128i b = _mm_loadu_si128((const __m128i *)(p));                                        \
-    /* x <= span, unsigned: min(x, span) == x */                                              \
-    __m128i x0 = _mm_sub_epi8(b, lo0), x1 = _mm_sub_epi8(b, lo1);                             \
-    unsigned m0 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x0, sp0), x0)) &  \
-                  keep0;                                                                      \
-    unsigned m1 = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(x1, sp1), x1)) &  \
-                  keep1
+    const gate_classes gc = {_mm_set1_epi8((char)lo[0]), _mm_set1_epi8((char)span[0]),
+                             _mm_set1_epi8((char)lo[1]), _mm_set1_epi8((char)span[1]),
+                             lo[0] < 256 ? 0xFFFFu : 0, lo[1] < 256 ? 0xFFFFu : 0};
     for (; i + 16 <= len; i += 16) {
-        GATE_MASKS(u + i, m0, m1);
+        unsigned m0, m1;
+        gate_masks(u + i, &gc, &m0, &m1);
         if (!(m0 | m1))
             continue;
         add_gate_mask(d, 0, i, m0);
@@ -1084,13 +1100,13 @@ static void find_gate_runs(ds_detector *d, const unsigned char *u, size_t len)
             p = u + len - 16;
             shift = (unsigned)(16 - n);
         }
-        GATE_MASKS(p, m0, m1);
+        unsigned m0, m1;
+        gate_masks(p, &gc, &m0, &m1);
         unsigned keep = (1u << n) - 1;
         add_gate_mask(d, 0, i, (m0 >> shift) & keep);
         add_gate_mask(d, 1, i, (m1 >> shift) & keep);
         i = len;
     }
-#undef GATE_MASKS
 #endif
     for (; i < len; i++)
         for (int c = 0; c < DS_GATE_CLASSES; c++)
